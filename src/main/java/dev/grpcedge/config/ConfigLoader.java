@@ -1,0 +1,166 @@
+package dev.grpcedge.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads and validates {@code gateway.yaml}. Relative paths in the file are resolved against the file's own
+ * folder, so the gateway reads the same files whatever its working directory.
+ */
+public final class ConfigLoader {
+  static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
+  static final int DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
+
+  private ConfigLoader() {}
+
+  /** Loads the file at {@code file}; any problem is a {@link ConfigException} naming the file and key. */
+  public static GatewayConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": file not found");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    Path baseDir = file.toAbsolutePath().getParent();
+    try {
+      return parse(text, baseDir);
+    } catch (ConfigException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
+  }
+
+  /** Parses YAML text; relative paths resolve against {@code baseDir}. */
+  public static GatewayConfig parse(String yamlText, Path baseDir) {
+    Object document;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      options.setMaxAliasesForCollections(10);
+      document = new Yaml(new SafeConstructor(options)).load(yamlText);
+    } catch (YAMLException e) {
+      throw new ConfigException("not valid YAML: " + e.getMessage());
+    }
+    YamlNode root = YamlNode.root(document, baseDir);
+    ListenAddress listen = listen(root);
+    TlsConfig tls = tls(root.child("tls"));
+    AuthConfig auth = auth(root.child("auth"));
+    LimitsConfig limits = limits(root.child("limits"));
+    YamlNode log = root.child("log");
+    String level = log.enumValue("level", LogLevel.class, LogLevel.INFO).name();
+    log.rejectUnknownKeys();
+    YamlNode shutdown = root.child("shutdown");
+    Duration grace = shutdown.duration("grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(1));
+    shutdown.rejectUnknownKeys();
+    root.rejectUnknownKeys();
+    return new GatewayConfig(listen, tls, auth, limits, level, grace);
+  }
+
+  /** Log levels accepted in {@code log.level}. */
+  enum LogLevel {
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR
+  }
+
+  private static ListenAddress listen(YamlNode root) {
+    String text = root.string("listen", "127.0.0.1:8443");
+    try {
+      return ListenAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("listen", e.getMessage());
+    }
+  }
+
+  private static TlsConfig tls(YamlNode node) {
+    Path cert = node.path("cert");
+    if (cert == null) {
+      throw new ConfigException(node.keyPath("cert"), "is required (PEM certificate chain)");
+    }
+    Path key = node.path("key");
+    if (key == null) {
+      throw new ConfigException(node.keyPath("key"), "is required (PKCS#8 PEM private key)");
+    }
+    TlsConfig.Provider provider = node.enumValue("provider", TlsConfig.Provider.class, TlsConfig.Provider.OPENSSL);
+    boolean fallback = node.bool("allow_jdk_fallback", false);
+    node.rejectUnknownKeys();
+    return new TlsConfig(cert, key, provider, fallback);
+  }
+
+  private static AuthConfig auth(YamlNode node) {
+    Duration skew = node.duration("clock_skew", DEFAULT_SKEW, Duration.ZERO, Duration.ofMinutes(10));
+    int maxToken = node.size("max_token_size", DEFAULT_MAX_TOKEN_BYTES, 256, 64 * 1024);
+    List<IssuerConfig> issuers = node.children("issuers", ConfigLoader::issuer);
+    Set<String> seen = new LinkedHashSet<>();
+    for (int i = 0; i < issuers.size(); i++) {
+      if (!seen.add(issuers.get(i).issuer())) {
+        throw new ConfigException(node.keyPath("issuers") + "[" + i + "].issuer", "duplicate issuer");
+      }
+    }
+    List<MethodRule> rules = node.children("rules", ConfigLoader::rule);
+    boolean anyProtected = rules.isEmpty() || rules.stream().anyMatch(r -> !r.isPublic());
+    if (issuers.isEmpty() && anyProtected) {
+      throw new ConfigException(node.keyPath("issuers"), "at least one issuer is required unless every rule is public");
+    }
+    node.rejectUnknownKeys();
+    return new AuthConfig(issuers, rules, skew, maxToken);
+  }
+
+  private static IssuerConfig issuer(YamlNode node) {
+    String issuer = node.requiredString("issuer");
+    Path jwks = node.path("jwks_file");
+    if (jwks == null) {
+      throw new ConfigException(node.keyPath("jwks_file"), "is required (the issuer's public keys as a JWKS file)");
+    }
+    List<String> audiences = node.stringList("audiences");
+    if (audiences.isEmpty()) {
+      throw new ConfigException(node.keyPath("audiences"), "at least one audience is required");
+    }
+    return new IssuerConfig(issuer, jwks, new LinkedHashSet<>(audiences));
+  }
+
+  private static MethodRule rule(YamlNode node) {
+    List<String> methods = node.stringList("methods");
+    if (methods.isEmpty()) {
+      throw new ConfigException(node.keyPath("methods"), "at least one method is required");
+    }
+    for (int i = 0; i < methods.size(); i++) {
+      String m = methods.get(i);
+      int slash = m.indexOf('/');
+      if (slash <= 0 || slash == m.length() - 1 || m.indexOf('/', slash + 1) >= 0
+          || (m.contains("*") && !m.endsWith("/*"))) {
+        throw new ConfigException(node.keyPath("methods") + "[" + i + "]",
+            "expected package.Service/Method or package.Service/*, got '" + m + "'");
+      }
+    }
+    List<String> scopes = node.stringList("scopes");
+    boolean isPublic = node.bool("public", false);
+    if (isPublic && !scopes.isEmpty()) {
+      throw new ConfigException(node.keyPath("public"), "a public rule cannot also require scopes");
+    }
+    return new MethodRule(methods, new LinkedHashSet<>(scopes), isPublic);
+  }
+
+  private static LimitsConfig limits(YamlNode node) {
+    int maxMessage = node.size("max_inbound_message_size", 4 << 20, 1024, 64 << 20);
+    int maxMetadata = node.size("max_metadata_size", 8 << 10, 1024, 1 << 20);
+    int maxStreams = node.integer("max_concurrent_streams", 100, 1, 10_000);
+    Duration idle = node.duration("max_connection_idle", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
+    Duration handshake = node.duration("handshake_timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
+    node.rejectUnknownKeys();
+    return new LimitsConfig(maxMessage, maxMetadata, maxStreams, idle, handshake);
+  }
+}
