@@ -3,6 +3,8 @@ package dev.grpcedge.config;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -17,6 +19,6 @@ public record IssuerConfig(String issuer, Path jwksFile, Set<String> audiences) 
   public IssuerConfig {
     requireNonNull(issuer, "issuer");
     requireNonNull(jwksFile, "jwks_file");
-    audiences = Set.copyOf(audiences);
+    audiences = Collections.unmodifiableSet(new LinkedHashSet<>(audiences));
   }
 }

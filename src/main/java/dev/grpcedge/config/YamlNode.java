@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
  * by {@link #rejectUnknownKeys()}: a typo must not silently fall back to a default.
  */
 final class YamlNode {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
   private final String path;
@@ -101,18 +100,12 @@ final class YamlNode {
     if (v == null) {
       return defaultValue;
     }
-    Matcher m = DURATION.matcher(v.toString().trim());
-    if (!m.matches()) {
-      throw new ConfigException(keyPath(key), "expected a duration such as 500ms, 30s, 10m, 1h, got '" + v + "'");
+    Duration d;
+    try {
+      d = Durations.parse(v.toString());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(keyPath(key), e.getMessage());
     }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
       throw new ConfigException(keyPath(key), "must be between " + min + " and " + max + ", got " + v);
     }

@@ -1,0 +1,34 @@
+package dev.grpcedge;
+
+import dev.grpcedge.cli.CallCommand;
+import dev.grpcedge.cli.ServeCommand;
+import dev.grpcedge.cli.TokenCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code grpc-edge} command line. */
+@Command(
+    name = "grpc-edge",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A secured public-edge gRPC gateway: TLS, OAuth2 bearer JWTs, rotating certificates.",
+    subcommands = {ServeCommand.class, TokenCommand.class, CallCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (for tests and {@link #main}). */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  /** Reports the version from the jar's manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"grpc-edge " + (v == null ? "dev" : v)};
+    }
+  }
+}

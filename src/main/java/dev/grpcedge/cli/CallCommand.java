@@ -1,0 +1,171 @@
+package dev.grpcedge.cli;
+
+import dev.grpcedge.client.BearerCredentials;
+import dev.grpcedge.client.Channels;
+import dev.grpcedge.config.Durations;
+import dev.grpcedge.greeter.proto.GreeterGrpc;
+import dev.grpcedge.greeter.proto.HelloReply;
+import dev.grpcedge.greeter.proto.HelloRequest;
+import dev.grpcedge.tls.TlsException;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code grpc-edge call}: calls one Greeter method over TLS and prints the replies, or the failing status. */
+@Command(name = "call", mixinStandardHelpOptions = true,
+    description = "Call a Greeter method over TLS. Prints each reply; on failure prints the status and exits 1.")
+public final class CallCommand implements Callable<Integer> {
+  /** The Greeter's methods. */
+  enum Method {
+    SayHello,
+    SayHelloAgain,
+    LotsOfReplies,
+    LotsOfGreetings,
+    BidiHello
+  }
+
+  @Parameters(index = "0", description = "Method: ${COMPLETION-CANDIDATES}.")
+  Method method;
+
+  @Option(names = "--target", defaultValue = "localhost:8443", description = "HOST:PORT of the gateway (default: ${DEFAULT-VALUE}).")
+  String target;
+
+  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem if present, else the system trust store).")
+  Path ca;
+
+  @Option(names = "--token", description = "Bearer token (default: $GRPC_EDGE_TOKEN). Sent only over TLS.")
+  String token;
+
+  @Option(names = "--deadline", defaultValue = "10s", description = "Deadline for the call, e.g. 500ms, 10s (default: ${DEFAULT-VALUE}).")
+  String deadline;
+
+  @Option(names = "--name", defaultValue = "World", split = ",",
+      description = "Name(s) to greet; several (comma-separated or repeated) for LotsOfGreetings and BidiHello.")
+  List<String> names;
+
+  @Option(names = "--count", defaultValue = "0", description = "LotsOfReplies: number of replies (0 = the server's default).")
+  int count;
+
+  @Option(names = "--interval", defaultValue = "0ms", description = "LotsOfReplies: pause between replies, e.g. 200ms.")
+  String interval;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ManagedChannel channel;
+    Duration timeout;
+    try {
+      timeout = Durations.parse(deadline);
+      channel = Channels.tls(target, caFile());
+    } catch (TlsException | IllegalArgumentException e) {
+      System.err.println("grpc-edge call: " + e.getMessage());
+      return 2;
+    }
+    try {
+      GreeterGrpc.GreeterStub async = GreeterGrpc.newStub(channel);
+      GreeterGrpc.GreeterBlockingStub blocking = GreeterGrpc.newBlockingStub(channel);
+      String bearer = token != null ? token : System.getenv("GRPC_EDGE_TOKEN");
+      if (bearer != null && !bearer.isBlank()) {
+        async = async.withCallCredentials(BearerCredentials.of(bearer));
+        blocking = blocking.withCallCredentials(BearerCredentials.of(bearer));
+      }
+      async = async.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      blocking = blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      invoke(blocking, async);
+      return 0;
+    } catch (StatusRuntimeException e) {
+      Status s = e.getStatus();
+      System.err.println("grpc-edge call: " + s.getCode()
+          + (s.getDescription() == null ? "" : ": " + s.getDescription())
+          + (s.getCause() == null ? "" : " (" + s.getCause().getMessage() + ")"));
+      return 1;
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private void invoke(GreeterGrpc.GreeterBlockingStub blocking, GreeterGrpc.GreeterStub async)
+      throws InterruptedException {
+    switch (method) {
+      case SayHello -> print(blocking.sayHello(request(names.get(0))));
+      case SayHelloAgain -> print(blocking.sayHelloAgain(request(names.get(0))));
+      case LotsOfReplies -> {
+        HelloRequest req = request(names.get(0)).toBuilder()
+            .setCount(count).setIntervalMillis((int) Durations.parse(interval).toMillis()).build();
+        for (Iterator<HelloReply> it = blocking.lotsOfReplies(req); it.hasNext(); ) {
+          print(it.next());
+        }
+      }
+      case LotsOfGreetings -> {
+        Collector done = new Collector();
+        StreamObserver<HelloRequest> requests = async.lotsOfGreetings(done);
+        names.forEach(n -> requests.onNext(request(n)));
+        requests.onCompleted();
+        done.await();
+      }
+      case BidiHello -> {
+        Collector done = new Collector();
+        StreamObserver<HelloRequest> requests = async.bidiHello(done);
+        names.forEach(n -> requests.onNext(request(n)));
+        requests.onCompleted();
+        done.await();
+      }
+    }
+  }
+
+  private Path caFile() {
+    if (ca != null) {
+      return ca;
+    }
+    Path dev = Path.of("certs", "ca.pem");
+    return Files.isReadable(dev) ? dev : null;
+  }
+
+  private static HelloRequest request(String name) {
+    return HelloRequest.newBuilder().setName(name).build();
+  }
+
+  private static void print(HelloReply reply) {
+    System.out.println(reply.getMessage());
+  }
+
+  /** Prints replies as they arrive and completes when the call ends. */
+  private static final class Collector implements StreamObserver<HelloReply> {
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    @Override
+    public void onNext(HelloReply reply) {
+      print(reply);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      done.complete(null);
+    }
+
+    void await() throws InterruptedException {
+      try {
+        done.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof StatusRuntimeException s ? s : Status.fromThrowable(e.getCause()).asRuntimeException();
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The command line: one class per sub-command. */
+package dev.grpcedge.cli;

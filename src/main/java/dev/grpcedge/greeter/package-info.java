@@ -1,0 +1,2 @@
+/** The Greeter service from {@code proto/greeter.proto}. */
+package dev.grpcedge.greeter;

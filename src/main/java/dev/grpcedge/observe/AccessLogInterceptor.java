@@ -1,0 +1,132 @@
+package dev.grpcedge.observe;
+
+import dev.grpcedge.auth.AuthContext;
+import dev.grpcedge.auth.Principal;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one line per call when it ends, however it ends: peer, method, subject, status, duration and message
+ * counts. It runs outermost, so calls refused by authentication, limits or a cancelled caller are logged too.
+ * It never reads the request headers, so a token cannot reach the log.
+ */
+public final class AccessLogInterceptor implements ServerInterceptor {
+  /** The logger name, so operators can route access lines to their own appender. */
+  public static final String LOGGER = "grpc-edge.access";
+
+  private static final Logger log = LoggerFactory.getLogger(LOGGER);
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    CallRecord record = new CallRecord(call.getMethodDescriptor().getFullMethodName(),
+        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), System.nanoTime());
+    ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
+      @Override
+      public void request(int numMessages) {
+        // Handlers call request() from startCall, inside the context that authentication built, so this is
+        // where the principal can be seen without coupling the log to the auth interceptor.
+        record.notePrincipal(AuthContext.current());
+        super.request(numMessages);
+      }
+
+      @Override
+      public void sendMessage(RespT message) {
+        record.messagesOut.incrementAndGet();
+        super.sendMessage(message);
+      }
+
+      @Override
+      public void close(Status status, Metadata trailers) {
+        record.notePrincipal(AuthContext.current());
+        record.status = status;
+        super.close(status, trailers);
+      }
+    };
+    Deadline deadline = Context.current().getDeadline();
+    ServerCall.Listener<ReqT> listener = next.startCall(recording, headers);
+    return new SimpleForwardingServerCallListener<>(listener) {
+      @Override
+      public void onMessage(ReqT message) {
+        record.messagesIn.incrementAndGet();
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onComplete() {
+        try {
+          super.onComplete();
+        } finally {
+          record.write(record.status == null ? Status.OK : record.status);
+        }
+      }
+
+      @Override
+      public void onCancel() {
+        try {
+          super.onCancel();
+        } finally {
+          boolean expired = deadline != null && deadline.isExpired();
+          Status status = record.status != null && !record.status.isOk() ? record.status
+              : expired ? Status.DEADLINE_EXCEEDED : Status.CANCELLED.withDescription("cancelled by the caller");
+          record.write(status);
+        }
+      }
+    };
+  }
+
+  /** What is known of one call so far. */
+  private static final class CallRecord {
+    final String method;
+    final SocketAddress peer;
+    final long startNanos;
+    final AtomicInteger messagesIn = new AtomicInteger();
+    final AtomicInteger messagesOut = new AtomicInteger();
+    final AtomicBoolean written = new AtomicBoolean();
+    volatile Principal principal;
+    volatile Status status;
+
+    CallRecord(String method, SocketAddress peer, long startNanos) {
+      this.method = method;
+      this.peer = peer;
+      this.startNanos = startNanos;
+    }
+
+    void notePrincipal(Principal p) {
+      if (p != null) {
+        principal = p;
+      }
+    }
+
+    void write(Status finalStatus) {
+      if (!written.compareAndSet(false, true) || !log.isInfoEnabled()) {
+        return;
+      }
+      double millis = (System.nanoTime() - startNanos) / 1e6;
+      Principal p = principal;
+      String description = finalStatus.getDescription();
+      log.info("peer={} method={} sub={} status={} duration_ms={} in={} out={}{}",
+          peer == null ? "-" : peer,
+          method,
+          p == null ? "-" : p.subject(),
+          finalStatus.getCode(),
+          String.format("%.2f", millis),
+          messagesIn.get(),
+          messagesOut.get(),
+          description == null ? "" : " desc=\"" + description.replace('"', '\'') + "\"");
+    }
+  }
+}

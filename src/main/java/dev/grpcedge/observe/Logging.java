@@ -1,0 +1,21 @@
+package dev.grpcedge.observe;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Process-wide logging set-up: one level for the gateway, and grpc-java's JUL output routed into the same log. */
+public final class Logging {
+  private Logging() {}
+
+  /** Sets the root level (TRACE, DEBUG, INFO, WARN, ERROR) and bridges java.util.logging once. */
+  public static void configure(String level) {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+  }
+}

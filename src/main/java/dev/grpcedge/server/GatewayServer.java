@@ -1,0 +1,162 @@
+package dev.grpcedge.server;
+
+import dev.grpcedge.auth.AuthenticationInterceptor;
+import dev.grpcedge.auth.AuthorizationInterceptor;
+import dev.grpcedge.auth.JwtVerifier;
+import dev.grpcedge.auth.MethodPolicy;
+import dev.grpcedge.config.GatewayConfig;
+import dev.grpcedge.config.LimitsConfig;
+import dev.grpcedge.greeter.GreeterService;
+import dev.grpcedge.observe.AccessLogInterceptor;
+import dev.grpcedge.tls.ServerCertificate;
+import dev.grpcedge.tls.TlsContexts;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: one TLS listener serving the Greeter and health, behind the access log, authentication
+ * and authorization. Built only from a checked {@link GatewayConfig}; every file is read and checked before the
+ * port is bound, so a bad certificate or key source stops start-up instead of failing calls.
+ */
+public final class GatewayServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final Server server;
+  private final HealthStatusManager health;
+  private final ScheduledExecutorService scheduler;
+  private final GreeterService greeter;
+  private final Duration grace;
+
+  private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
+      GreeterService greeter, Duration grace) {
+    this.server = server;
+    this.health = health;
+    this.scheduler = scheduler;
+    this.greeter = greeter;
+    this.grace = grace;
+  }
+
+  /** Checks every file the config names, binds the listener and starts serving. */
+  public static GatewayServer start(GatewayConfig config) {
+    SslProvider provider = TlsContexts.provider(config.tls());
+    ServerCertificate certificate =
+        ServerCertificate.load(config.tls().certChain(), config.tls().privateKey(), Instant.now());
+    SslContext sslContext = TlsContexts.server(certificate, provider);
+    JwtVerifier verifier = JwtVerifier.create(config.auth());
+    MethodPolicy policy = MethodPolicy.from(config.auth().rules());
+
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, daemonThreads("grpc-edge-streams"));
+    GreeterService greeter = new GreeterService(scheduler);
+    HealthStatusManager health = new HealthStatusManager();
+
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
+        .sslContext(sslContext);
+    applyLimits(builder, config.limits());
+    // Runs first to last: access log -> authentication -> authorization -> service.
+    var accessLog = new AccessLogInterceptor();
+    var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes());
+    var authorization = new AuthorizationInterceptor(policy);
+    for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
+      builder.addService(ServerInterceptors.intercept(service, authorization, authentication, accessLog));
+    }
+    Server server = builder.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      scheduler.shutdownNow();
+      throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    var leaf = certificate.leaf();
+    log.info("grpc-edge listening on {} (TLS {} with {}, ALPN h2; certificate {} serial {} expires {})",
+        server.getListenSockets().get(0), String.join("/", TlsContexts.PROTOCOLS), TlsContexts.describe(provider),
+        leaf.getSubjectX500Principal().getName(), leaf.getSerialNumber().toString(16),
+        leaf.getNotAfter().toInstant());
+    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace());
+  }
+
+  private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
+    builder.maxInboundMessageSize(limits.maxInboundMessageBytes())
+        .maxInboundMetadataSize(limits.maxMetadataBytes())
+        .maxConcurrentCallsPerConnection(limits.maxConcurrentStreams())
+        .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+        .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        // Refuse clients that ping faster than this: a ping flood is a cheap way to burn an edge's CPU.
+        .permitKeepAliveTime(20, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(false);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  public GreeterService greeter() {
+    return greeter;
+  }
+
+  /**
+   * Drains: health turns NOT_SERVING, new calls are refused (GOAWAY), in-flight calls get the grace period to
+   * finish, and whatever is still running then is cancelled. Returns true when everything finished in time.
+   */
+  public boolean drain() {
+    log.info("draining: refusing new calls, waiting up to {} for in-flight calls", grace);
+    health.enterTerminalState();
+    server.shutdown();
+    boolean clean;
+    try {
+      clean = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      clean = false;
+    }
+    if (!clean) {
+      log.warn("grace period of {} is over; cancelling the calls still running", grace);
+      server.shutdownNow();
+    }
+    scheduler.shutdownNow();
+    log.info("grpc-edge stopped");
+    return clean;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops at once, cancelling in-flight calls. */
+  @Override
+  public void close() {
+    server.shutdownNow();
+    scheduler.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread t = new Thread(runnable, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

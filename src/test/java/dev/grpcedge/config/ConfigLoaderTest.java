@@ -1,0 +1,133 @@
+package dev.grpcedge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private static final String MINIMAL = """
+      tls:
+        cert: server.pem
+        key: server.key
+      auth:
+        issuers:
+          - issuer: https://issuer.example
+            jwks_file: keys.json
+            audiences: [api]
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void shippedDevConfigLoadsWithDocumentedDefaults() {
+    GatewayConfig cfg = ConfigLoader.load(Path.of("config/gateway.yaml"));
+    assertEquals(new ListenAddress("127.0.0.1", 8443), cfg.listen());
+    assertEquals(TlsConfig.Provider.OPENSSL, cfg.tls().provider());
+    assertFalse(cfg.tls().allowJdkFallback());
+    assertEquals(Path.of("certs/server.pem").toAbsolutePath(), cfg.tls().certChain());
+    assertEquals(Duration.ofSeconds(60), cfg.auth().clockSkew());
+    assertEquals("https://dev-issuer.grpc-edge.local", cfg.auth().issuers().get(0).issuer());
+    assertEquals(Set.of("grpc-edge"), cfg.auth().issuers().get(0).audiences());
+    assertEquals(new MethodRule(List.of("greeter.Greeter/*"), Set.of("greet"), false), cfg.auth().rules().get(0));
+    assertEquals(4 << 20, cfg.limits().maxInboundMessageBytes());
+    assertEquals(8 << 10, cfg.limits().maxMetadataBytes());
+    assertEquals(Duration.ofSeconds(10), cfg.shutdownGrace());
+  }
+
+  @Test
+  void defaultsApplyWhenKeysAreLeftOut() {
+    GatewayConfig cfg = ConfigLoader.parse(MINIMAL, dir);
+    assertEquals("127.0.0.1:8443", cfg.listen().toString());
+    assertEquals(dir.resolve("server.pem"), cfg.tls().certChain());
+    assertEquals(8192, cfg.auth().maxTokenBytes());
+    assertEquals("INFO", cfg.logLevel());
+  }
+
+  @Test
+  void unknownKeyIsRefusedWithItsPath() {
+    assertError("tls.keyy: unknown key", MINIMAL.replace("  key: server.key", "  key: server.key\n  keyy: x"));
+  }
+
+  @Test
+  void unknownTopLevelKeyIsRefused() {
+    assertError("listener: unknown key", "listener: 1.2.3.4:1\n" + MINIMAL);
+  }
+
+  @Test
+  void badDurationNamesTheKey() {
+    assertError("auth.clock_skew: expected a duration such as 500ms, 30s, 10m, 1h, got '60 seconds'",
+        MINIMAL.replace("auth:\n", "auth:\n  clock_skew: 60 seconds\n"));
+  }
+
+  @Test
+  void skewIsBounded() {
+    assertError("auth.clock_skew: must be between PT0S and PT10M, got 1h", MINIMAL.replace("auth:\n", "auth:\n  clock_skew: 1h\n"));
+  }
+
+  @Test
+  void badListenAddressIsRefused() {
+    assertError("listen: expected HOST:PORT, got 'localhost'", "listen: localhost\n" + MINIMAL);
+  }
+
+  @Test
+  void missingCertificateKeyIsRequired() {
+    assertError("tls.cert: is required (PEM certificate chain)", MINIMAL.replace("  cert: server.pem\n", ""));
+  }
+
+  @Test
+  void issuerWithoutAudiencesIsRefused() {
+    assertError("auth.issuers[0].audiences: at least one audience is required", MINIMAL.replace("      audiences: [api]\n", ""));
+  }
+
+  @Test
+  void malformedRuleMethodIsRefused() {
+    assertError("auth.rules[0].methods[0]: expected package.Service/Method or package.Service/*, got 'SayHello'",
+        MINIMAL + "  rules:\n    - methods: [SayHello]\n      scopes: [greet]\n");
+  }
+
+  @Test
+  void badSizeIsRefused() {
+    assertError("limits.max_metadata_size: expected a size such as 8192, 8KiB or 4MiB, got 'lots'",
+        MINIMAL + "limits:\n  max_metadata_size: lots\n");
+  }
+
+  @Test
+  void badEnumListsTheChoices() {
+    assertError("tls.provider: expected one of [openssl, jdk], got 'gnutls'",
+        MINIMAL.replace("  key: server.key", "  key: server.key\n  provider: gnutls"));
+  }
+
+  @Test
+  void duplicateKeysAreRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("listen: a:1\nlisten: b:2\n" + MINIMAL, dir));
+    assertTrue(e.getMessage().startsWith("not valid YAML"), e.getMessage());
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path missing = dir.resolve("missing.yaml");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));
+    assertEquals(missing + ": file not found", e.getMessage());
+  }
+
+  @Test
+  void errorsFromAFileNameTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("gw.yaml"), "bogus: 1\n" + MINIMAL);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    assertEquals(file + ": bogus: unknown key", e.getMessage());
+  }
+
+  private void assertError(String expected, String yaml) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, dir));
+    assertEquals(expected, e.getMessage());
+  }
+}

@@ -1,0 +1,180 @@
+package dev.grpcedge.testing;
+
+import dev.grpcedge.auth.TestIssuer;
+import dev.grpcedge.client.BearerCredentials;
+import dev.grpcedge.client.Channels;
+import dev.grpcedge.config.ConfigLoader;
+import dev.grpcedge.greeter.proto.GreeterGrpc;
+import dev.grpcedge.server.GatewayServer;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real gateway for feature tests: TLS with a throw-away CA, a test token issuer, the config written as YAML and
+ * read by the real loader, listening on an ephemeral loopback port.
+ */
+public final class TestGateway implements AutoCloseable {
+  public static final String ISSUER = "https://issuer.test";
+  public static final String AUDIENCE = "grpc-edge";
+  public static final String DEFAULT_RULES = """
+          - methods: ["greeter.Greeter/*"]
+            scopes: [greet]
+          - methods: ["grpc.health.v1.Health/*"]
+            public: true
+      """;
+
+  private final Path dir;
+  private final Path caFile;
+  private final Path configFile;
+  private final TestIssuer issuer;
+  private final GatewayServer server;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  private TestGateway(Path dir, Path caFile, Path configFile, TestIssuer issuer, GatewayServer server) {
+    this.dir = dir;
+    this.caFile = caFile;
+    this.configFile = configFile;
+    this.issuer = issuer;
+    this.server = server;
+  }
+
+  public static Builder in(Path dir) {
+    return new Builder(dir);
+  }
+
+  public GatewayServer server() {
+    return server;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String target() {
+    return "localhost:" + port();
+  }
+
+  public Path caFile() {
+    return caFile;
+  }
+
+  public Path configFile() {
+    return configFile;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public TestIssuer issuer() {
+    return issuer;
+  }
+
+  /** A token for "alice" with the given scopes, valid for the issuer's default lifetime. */
+  public String token(String... scopes) {
+    return issuer.token().sub("alice").scopes(scopes).sign();
+  }
+
+  /** A new Netty TLS channel trusting the test CA; closed with the gateway. */
+  public ManagedChannel channel() {
+    ManagedChannel channel = Channels.tls(target(), caFile);
+    channels.add(channel);
+    return channel;
+  }
+
+  public GreeterGrpc.GreeterBlockingStub blockingStub(String token) {
+    return GreeterGrpc.newBlockingStub(channel()).withCallCredentials(BearerCredentials.of(token))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  public GreeterGrpc.GreeterStub asyncStub(String token) {
+    return GreeterGrpc.newStub(channel()).withCallCredentials(BearerCredentials.of(token))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    server.close();
+  }
+
+  /** Writes the PKI, the JWKS and the config, then starts the gateway. */
+  public static final class Builder {
+    private final Path dir;
+    private String rules = DEFAULT_RULES;
+    private String limits = "";
+    private String grace = "5s";
+    private String authExtra = "";
+
+    Builder(Path dir) {
+      this.dir = dir;
+    }
+
+    /** YAML list items for {@code auth.rules}, indented by four spaces. */
+    public Builder rules(String yamlItems) {
+      this.rules = yamlItems;
+      return this;
+    }
+
+    /** YAML keys for the {@code limits} section, indented by two spaces. */
+    public Builder limits(String yamlKeys) {
+      this.limits = yamlKeys;
+      return this;
+    }
+
+    /** Extra YAML keys for the {@code auth} section, indented by two spaces. */
+    public Builder auth(String yamlKeys) {
+      this.authExtra = yamlKeys;
+      return this;
+    }
+
+    public Builder shutdownGrace(String duration) {
+      this.grace = duration;
+      return this;
+    }
+
+    /** Writes the files and returns the config path without starting anything. */
+    public Path writeConfig(TestIssuer issuer) {
+      TestPki pki = TestPki.create("grpc-edge test CA");
+      pki.writeCa(dir.resolve("ca.pem"));
+      pki.issueServer().write(dir, "server");
+      issuer.writeJwks(dir.resolve("issuer.jwks.json"));
+      String yaml = """
+          listen: 127.0.0.1:0
+          tls:
+            cert: server.pem
+            key: server.key
+          auth:
+          %s  issuers:
+              - issuer: %s
+                jwks_file: issuer.jwks.json
+                audiences: [%s]
+            rules:
+          %s
+          limits:
+          %s
+          shutdown:
+            grace: %s
+          """.formatted(authExtra, ISSUER, AUDIENCE, rules, limits.isEmpty() ? "  {}" : limits, grace)
+          .replace("limits:\n  {}", "limits: {}");
+      try {
+        return Files.writeString(dir.resolve("gateway.yaml"), yaml);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    public TestGateway start() {
+      TestIssuer issuer = TestIssuer.create(ISSUER, AUDIENCE);
+      Path config = writeConfig(issuer);
+      GatewayServer server = GatewayServer.start(ConfigLoader.load(config));
+      return new TestGateway(dir, dir.resolve("ca.pem"), config, issuer, server);
+    }
+  }
+}
