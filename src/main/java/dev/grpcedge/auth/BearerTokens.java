@@ -1,0 +1,78 @@
+package dev.grpcedge.auth;
+
+import static dev.grpcedge.auth.AuthException.unauthenticated;
+
+import io.grpc.Metadata;
+import java.util.Iterator;
+
+/** Reads an OAuth 2.0 bearer token (RFC 6750) from a call's {@code authorization} metadata. */
+public final class BearerTokens {
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final String SCHEME = "Bearer";
+
+  private BearerTokens() {}
+
+  /**
+   * Returns the token of the single {@code authorization: Bearer <token>} header.
+   *
+   * @throws AuthException UNAUTHENTICATED when the header is missing, repeated, of another scheme, empty, not
+   *     RFC 6750 {@code b64token} syntax, or longer than {@code maxTokenBytes}
+   */
+  public static String extract(Metadata headers, int maxTokenBytes) throws AuthException {
+    Iterable<String> values = headers.getAll(AUTHORIZATION);
+    if (values == null) {
+      throw unauthenticated("missing bearer token");
+    }
+    Iterator<String> it = values.iterator();
+    String value = it.next();
+    // Two headers are ambiguous (which one did the client mean?), so neither is used. Metadata.get() would
+    // silently pick the last one.
+    if (it.hasNext()) {
+      throw unauthenticated("malformed authorization header");
+    }
+    int space = value.indexOf(' ');
+    String scheme = space < 0 ? value : value.substring(0, space);
+    if (!scheme.equalsIgnoreCase(SCHEME)) {
+      throw unauthenticated("unsupported authorization scheme");
+    }
+    String token = space < 0 ? "" : value.substring(space + 1).stripLeading();
+    if (token.isEmpty()) {
+      throw unauthenticated("malformed authorization header");
+    }
+    // Checked before the syntax scan so an oversized header costs no more than its length.
+    if (token.length() > maxTokenBytes) {
+      throw unauthenticated("token too large");
+    }
+    if (!isB64Token(token)) {
+      throw unauthenticated("malformed authorization header");
+    }
+    return token;
+  }
+
+  /** Whether the call carries any {@code authorization} header, well-formed or not. */
+  public static boolean present(Metadata headers) {
+    return headers.containsKey(AUTHORIZATION);
+  }
+
+  /** RFC 6750: {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
+  private static boolean isB64Token(String token) {
+    int i = 0;
+    while (i < token.length() && isB64TokenChar(token.charAt(i))) {
+      i++;
+    }
+    if (i == 0) {
+      return false;
+    }
+    while (i < token.length() && token.charAt(i) == '=') {
+      i++;
+    }
+    return i == token.length();
+  }
+
+  private static boolean isB64TokenChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+        || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+  }
+}

@@ -1,0 +1,41 @@
+package dev.grpcedge.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.proc.JWSVerifierFactory;
+import java.security.Key;
+import java.util.HashSet;
+import java.util.Set;
+
+/** nimbus's verifier factory, plus Ed25519 (through Tink) for keys from {@link IssuerKeySelector}. */
+final class IssuerVerifierFactory implements JWSVerifierFactory {
+  private final DefaultJWSVerifierFactory delegate = new DefaultJWSVerifierFactory();
+
+  @Override
+  public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
+    if (key instanceof Ed25519PublicKey ed) {
+      if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+        throw new JOSEException("Ed25519 key offered for " + header.getAlgorithm());
+      }
+      return new Ed25519Verifier(ed.jwk());
+    }
+    return delegate.createJWSVerifier(header, key);
+  }
+
+  @Override
+  public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+    Set<JWSAlgorithm> algorithms = new HashSet<>(delegate.supportedJWSAlgorithms());
+    algorithms.add(JWSAlgorithm.EdDSA);
+    return algorithms;
+  }
+
+  @Override
+  public JCAContext getJCAContext() {
+    return delegate.getJCAContext();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.grpcedge.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.grpcedge.config.AuthConfig;
+import dev.grpcedge.config.MethodRule;
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The authentication and authorization interceptors in front of a Greeter-shaped service, in process. */
+class AuthInterceptorsTest {
+  private static final MethodDescriptor<String, String> SAY_HELLO = unary("greeter.Greeter/SayHello");
+  private static final MethodDescriptor<String, String> SAY_HELLO_AGAIN = unary("greeter.Greeter/SayHelloAgain");
+
+  private static TestIssuer issuer;
+  private static Server server;
+  private static ManagedChannel channel;
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws IOException {
+    issuer = TestIssuer.create("https://a.example", "grpc-edge");
+    AuthConfig config = new AuthConfig(
+        List.of(issuer.config(issuer.writeJwks(dir.resolve("jwks.json")))),
+        List.of(new MethodRule(List.of("greeter.Greeter/SayHello"), Set.of("greet"), false),
+            new MethodRule(List.of("greeter.Greeter/SayHelloAgain"), Set.of(), true)),
+        Duration.ofSeconds(60), 8192);
+    MethodPolicy policy = MethodPolicy.from(config.rules());
+    ServerServiceDefinition greeter = ServerServiceDefinition.builder("greeter.Greeter")
+        .addMethod(SAY_HELLO, ServerCalls.asyncUnaryCall(AuthInterceptorsTest::whoAmI))
+        .addMethod(SAY_HELLO_AGAIN, ServerCalls.asyncUnaryCall(AuthInterceptorsTest::whoAmI))
+        .build();
+    String name = InProcessServerBuilder.generateName();
+    // runs first to last: authentication -> authorization -> service
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(ServerInterceptors.intercept(greeter,
+            new AuthorizationInterceptor(policy),
+            new AuthenticationInterceptor(JwtVerifier.create(config), policy, config.maxTokenBytes())))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  @AfterAll
+  static void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  @Test
+  void protectedMethodWithoutTokenIsUnauthenticated() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(SAY_HELLO, null));
+
+    assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+    assertEquals("missing bearer token", e.getStatus().getDescription());
+  }
+
+  @Test
+  void tokenWithoutRequiredScopeIsPermissionDenied() {
+    String token = issuer.token().scopes("other").sign();
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(SAY_HELLO, token));
+
+    assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+    assertEquals("missing scope: greet", e.getStatus().getDescription());
+  }
+
+  @Test
+  void tokenWithRequiredScopeReachesServiceWithPrincipalInContext() {
+    String reply = call(SAY_HELLO, issuer.token().sub("bob").scopes("greet", "admin").sign());
+
+    assertEquals("bob [admin, greet]", reply);
+  }
+
+  @Test
+  void publicMethodWithoutTokenIsServedWithoutPrincipal() {
+    assertEquals("anonymous", call(SAY_HELLO_AGAIN, null));
+  }
+
+  @Test
+  void publicMethodWithInvalidTokenIsUnauthenticated() {
+    String expired = issuer.token().exp(issuer.clock().instant().minusSeconds(3600)).sign();
+
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(SAY_HELLO_AGAIN, expired));
+
+    assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+    assertEquals("token expired", e.getStatus().getDescription());
+  }
+
+  @Test
+  void rejectionTrailersDoNotEchoTheAuthorizationHeader() {
+    String[] tokens = {issuer.token().scopes("other").sign(), issuer.token().kid("unknown").sign()};
+    for (String token : tokens) {
+      AtomicReference<Metadata> trailers = new AtomicReference<>();
+      var capture = MetadataUtils.newCaptureMetadataInterceptor(new AtomicReference<>(), trailers);
+
+      assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+          ClientInterceptors.intercept(channel, capture, bearer(token)), SAY_HELLO, CallOptions.DEFAULT, "x"));
+
+      assertFalse(trailers.get().containsKey(BearerTokens.AUTHORIZATION));
+      for (String key : trailers.get().keys()) {
+        if (!key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+          String value = trailers.get().get(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
+          assertFalse(value != null && value.contains(token), "trailer " + key + " holds the token");
+        }
+      }
+    }
+  }
+
+  private static void whoAmI(String request, StreamObserver<String> responses) {
+    Principal principal = AuthContext.current();
+    responses.onNext(principal == null ? "anonymous" : principal.subject() + " " + new TreeSet<>(principal.scopes()));
+    responses.onCompleted();
+  }
+
+  private static String call(MethodDescriptor<String, String> method, String token) {
+    var target = token == null ? channel : ClientInterceptors.intercept(channel, bearer(token));
+    return ClientCalls.blockingUnaryCall(target, method, CallOptions.DEFAULT, "world");
+  }
+
+  private static ClientInterceptor bearer(String token) {
+    Metadata headers = new Metadata();
+    headers.put(BearerTokens.AUTHORIZATION, "Bearer " + token);
+    return MetadataUtils.newAttachHeadersInterceptor(headers);
+  }
+
+  private static MethodDescriptor<String, String> unary(String fullName) {
+    return MethodDescriptor.<String, String>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(fullName)
+        .setRequestMarshaller(Utf8Marshaller.INSTANCE)
+        .setResponseMarshaller(Utf8Marshaller.INSTANCE)
+        .build();
+  }
+
+  /** Plain UTF-8 messages, so the test needs no generated code. */
+  private enum Utf8Marshaller implements MethodDescriptor.Marshaller<String> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(String value) {
+      return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String parse(InputStream stream) {
+      try {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

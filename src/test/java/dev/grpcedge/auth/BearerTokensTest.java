@@ -1,0 +1,79 @@
+package dev.grpcedge.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+class BearerTokensTest {
+  private static final int MAX = 64;
+
+  @Test
+  void bearerTokenIsExtracted() throws AuthException {
+    assertEquals("abc.DEF-_~+/.xyz==", BearerTokens.extract(headers("Bearer abc.DEF-_~+/.xyz=="), MAX));
+  }
+
+  @Test
+  void schemeIsCaseInsensitive() throws AuthException {
+    assertEquals("abc", BearerTokens.extract(headers("bearer abc"), MAX));
+    assertEquals("abc", BearerTokens.extract(headers("BEARER abc"), MAX));
+  }
+
+  @Test
+  void missingHeaderIsRejected() {
+    assertRejected(new Metadata(), "missing bearer token");
+    assertFalse(BearerTokens.present(new Metadata()));
+  }
+
+  @Test
+  void twoHeadersAreRejectedEvenWhenBothAreValid() {
+    Metadata headers = headers("Bearer first");
+    headers.put(BearerTokens.AUTHORIZATION, "Bearer second");
+
+    assertRejected(headers, "malformed authorization header");
+  }
+
+  @Test
+  void otherSchemeIsRejected() {
+    Metadata basic = headers("Basic YWxpY2U6c2VjcmV0");
+
+    assertRejected(basic, "unsupported authorization scheme");
+    assertTrue(BearerTokens.present(basic));
+  }
+
+  @Test
+  void emptyTokenIsRejected() {
+    assertRejected(headers("Bearer"), "malformed authorization header");
+    assertRejected(headers("Bearer "), "malformed authorization header");
+  }
+
+  @Test
+  void charactersOutsideB64TokenAreRejected() {
+    assertRejected(headers("Bearer abc def"), "malformed authorization header");
+    assertRejected(headers("Bearer abc,def"), "malformed authorization header");
+    assertRejected(headers("Bearer ==abc"), "malformed authorization header");
+    assertRejected(headers("Bearer abc=d"), "malformed authorization header");
+  }
+
+  @Test
+  void tokenLongerThanTheLimitIsRejected() throws AuthException {
+    assertEquals(MAX, BearerTokens.extract(headers("Bearer " + "a".repeat(MAX)), MAX).length());
+    assertRejected(headers("Bearer " + "a".repeat(MAX + 1)), "token too large");
+  }
+
+  private static Metadata headers(String authorization) {
+    Metadata headers = new Metadata();
+    headers.put(BearerTokens.AUTHORIZATION, authorization);
+    return headers;
+  }
+
+  private static void assertRejected(Metadata headers, String reason) {
+    AuthException e = assertThrows(AuthException.class, () -> BearerTokens.extract(headers, MAX));
+    assertEquals(Status.Code.UNAUTHENTICATED, e.status().getCode());
+    assertEquals(reason, e.status().getDescription());
+  }
+}
