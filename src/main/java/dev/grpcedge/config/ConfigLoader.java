@@ -57,6 +57,11 @@ public final class ConfigLoader {
     TlsConfig tls = tls(root.child("tls"));
     AuthConfig auth = auth(root.child("auth"));
     LimitsConfig limits = limits(root.child("limits"));
+    if (auth.maxTokenBytes() >= limits.maxMetadataBytes()) {
+      // Otherwise the transport refuses large tokens first, with a less helpful status than "token too large".
+      throw new ConfigException("auth.max_token_size", "must be smaller than limits.max_metadata_size ("
+          + limits.maxMetadataBytes() + " bytes)");
+    }
     YamlNode log = root.child("log");
     String level = log.enumValue("level", LogLevel.class, LogLevel.INFO).name();
     log.rejectUnknownKeys();
@@ -156,7 +161,7 @@ public final class ConfigLoader {
 
   private static LimitsConfig limits(YamlNode node) {
     int maxMessage = node.size("max_inbound_message_size", 4 << 20, 1024, 64 << 20);
-    int maxMetadata = node.size("max_metadata_size", 8 << 10, 1024, 1 << 20);
+    int maxMetadata = node.size("max_metadata_size", 16 << 10, 1024, 1 << 20);
     int maxStreams = node.integer("max_concurrent_streams", 100, 1, 10_000);
     Duration idle = node.duration("max_connection_idle", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
     Duration handshake = node.duration("handshake_timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));

@@ -39,7 +39,7 @@ class ConfigLoaderTest {
     assertEquals(Set.of("grpc-edge"), cfg.auth().issuers().get(0).audiences());
     assertEquals(new MethodRule(List.of("greeter.Greeter/*"), Set.of("greet"), false), cfg.auth().rules().get(0));
     assertEquals(4 << 20, cfg.limits().maxInboundMessageBytes());
-    assertEquals(8 << 10, cfg.limits().maxMetadataBytes());
+    assertEquals(16 << 10, cfg.limits().maxMetadataBytes());
     assertEquals(Duration.ofSeconds(10), cfg.shutdownGrace());
   }
 
@@ -104,6 +104,12 @@ class ConfigLoaderTest {
   void badEnumListsTheChoices() {
     assertError("tls.provider: expected one of [openssl, jdk], got 'gnutls'",
         MINIMAL.replace("  key: server.key", "  key: server.key\n  provider: gnutls"));
+  }
+
+  @Test
+  void tokenCapMustFitInTheHeaderLimit() {
+    assertError("auth.max_token_size: must be smaller than limits.max_metadata_size (8192 bytes)",
+        MINIMAL.replace("auth:\n", "auth:\n  max_token_size: 8KiB\n") + "limits:\n  max_metadata_size: 8KiB\n");
   }
 
   @Test
