@@ -85,7 +85,7 @@ class TokenAndCallCommandsTest {
   void callPastItsDeadlinePrintsDeadlineExceeded() {
     ConsoleCapture.Result r = call("LotsOfReplies", "--count", "5", "--interval", "500ms", "--deadline", "300ms", "--token", token);
     assertEquals(1, r.exitCode());
-    assertTrue(r.err().startsWith("grpc-edge call: DEADLINE_EXCEEDED"), r.err());
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("grpc-edge call: DEADLINE_EXCEEDED")), r.err());
   }
 
   @Test

@@ -33,7 +33,8 @@ class GreeterOverTlsTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.in(dir).limits("  max_inbound_message_size: 1024\n  max_metadata_size: 2KiB\n").start();
+    gateway = TestGateway.in(dir).auth("  max_token_size: 1KiB\n")
+        .limits("  max_inbound_message_size: 1024\n  max_metadata_size: 2KiB\n").start();
     token = gateway.token("greet");
   }
 
