@@ -9,6 +9,9 @@ import dev.grpcedge.server.GatewayServer;
 import dev.grpcedge.tls.TlsException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -32,7 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     GatewayServer server;
     try {
-      GatewayConfig cfg = overridden(ConfigLoader.load(config));
+      GatewayConfig cfg = overridden(ConfigLoader.load(config), listen, logLevel, System.getenv());
       Logging.configure(cfg.logLevel());
       server = GatewayServer.start(cfg);
     } catch (ConfigException | TlsException | UncheckedIOException | IllegalArgumentException e) {
@@ -48,18 +51,24 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private GatewayConfig overridden(GatewayConfig cfg) {
-    String listenText = listen != null ? listen : System.getenv("GRPC_EDGE_LISTEN");
+  /** Applies, in rising order of precedence, the environment and then the flags over the config file. */
+  static GatewayConfig overridden(GatewayConfig cfg, String listenFlag, String logLevelFlag, Map<String, String> env) {
+    String listenText = listenFlag != null ? listenFlag : env.get("GRPC_EDGE_LISTEN");
     if (listenText != null && !listenText.isBlank()) {
       try {
         cfg = cfg.withListen(ListenAddress.parse(listenText));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(listen != null ? "--listen" : "GRPC_EDGE_LISTEN", e.getMessage());
+        throw new ConfigException(listenFlag != null ? "--listen" : "GRPC_EDGE_LISTEN", e.getMessage());
       }
     }
-    String level = logLevel != null ? logLevel : System.getenv("GRPC_EDGE_LOG_LEVEL");
+    String level = logLevelFlag != null ? logLevelFlag : env.get("GRPC_EDGE_LOG_LEVEL");
     if (level != null && !level.isBlank()) {
-      cfg = cfg.withLogLevel(level.trim().toUpperCase(java.util.Locale.ROOT));
+      String upper = level.trim().toUpperCase(Locale.ROOT);
+      if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(upper)) {
+        throw new ConfigException(logLevelFlag != null ? "--log-level" : "GRPC_EDGE_LOG_LEVEL",
+            "expected one of trace, debug, info, warn, error, got '" + level + "'");
+      }
+      cfg = cfg.withLogLevel(upper);
     }
     return cfg;
   }
