@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM on a real {@code grpc-edge serve} process: in-flight calls finish, new ones are refused, exit 0. */
 class GracefulShutdownTest {
-  private static final Pattern LISTENING = Pattern.compile("listening on localhost/127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir Path dir;
   Process process;
@@ -48,13 +48,14 @@ class GracefulShutdownTest {
 
   private int startServe(String grace, TestIssuer issuer) throws Exception {
     Path config = TestGateway.in(dir).shutdownGrace(grace).writeConfig(issuer);
+    Files.writeString(config, Files.readString(config).replace("listen: 127.0.0.1:0", "listen: 192.0.2.1:9"));
     Path log = dir.resolve("serve.log");
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.grpcedge.Main",
         "serve", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
-    // The config says 127.0.0.1:0; the variable wins, which the start-up line shows as localhost/127.0.0.1.
-    builder.environment().put("GRPC_EDGE_LISTEN", "localhost:0");
+    // The file names an address this host cannot bind; only GRPC_EDGE_LISTEN winning lets serve start.
+    builder.environment().put("GRPC_EDGE_LISTEN", "127.0.0.1:0");
     process = builder.start();
     logFile = log;
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
