@@ -3,6 +3,7 @@ package dev.grpcedge;
 import dev.grpcedge.cli.CallCommand;
 import dev.grpcedge.cli.ServeCommand;
 import dev.grpcedge.cli.TokenCommand;
+import dev.grpcedge.observe.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,7 @@ public final class Main {
 
   /** Runs the command line and returns its exit code (for tests and {@link #main}). */
   public static int run(String... args) {
+    Logging.bridgeJavaUtilLogging();
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 

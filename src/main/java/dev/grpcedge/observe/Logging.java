@@ -9,12 +9,20 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class Logging {
   private Logging() {}
 
-  /** Sets the root level (TRACE, DEBUG, INFO, WARN, ERROR) and bridges java.util.logging once. */
-  public static void configure(String level) {
+  /**
+   * Routes java.util.logging (grpc-java, google-auth) into logback, once, so its levels in logback.xml apply and
+   * its lines share one format.
+   */
+  public static void bridgeJavaUtilLogging() {
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
     }
+  }
+
+  /** Sets the root level (TRACE, DEBUG, INFO, WARN, ERROR) and bridges java.util.logging. */
+  public static void configure(String level) {
+    bridgeJavaUtilLogging();
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
   }
