@@ -57,6 +57,12 @@ public final class ConfigLoader {
     TlsConfig tls = tls(root.child("tls"));
     AuthConfig auth = auth(root.child("auth"));
     LimitsConfig limits = limits(root.child("limits"));
+    for (int i = 0; i < auth.rules().size(); i++) {
+      if (auth.rules().get(i).clientCert() && tls.clientAuth() == TlsConfig.ClientAuth.NONE) {
+        // The listener would never ask for a certificate, so the rule could never be met.
+        throw new ConfigException("auth.rules[" + i + "].client_cert", "needs tls.client_auth: optional or require");
+      }
+    }
     if (auth.maxTokenBytes() >= limits.maxMetadataBytes()) {
       // Otherwise the transport refuses large tokens first, with a less helpful status than "token too large".
       throw new ConfigException("auth.max_token_size", "must be smaller than limits.max_metadata_size ("
