@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.grpcedge.Main;
 import dev.grpcedge.client.BearerCredentials;
 import dev.grpcedge.client.Channels;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import dev.grpcedge.observe.AccessLogInterceptor;
+import dev.grpcedge.testing.ConsoleCapture;
 import dev.grpcedge.testing.LogCapture;
 import dev.grpcedge.testing.TestGateway;
 import dev.grpcedge.testing.TestPki;
@@ -44,6 +46,24 @@ class MutualTlsTest {
       String line = access.await("method=greeter.Greeter/SayHello ", 5);
       assertTrue(line.contains("sub=alice status=OK")
           && line.contains("client_cert=\"CN=client-alice\" client_sans=DNS:alice.clients.test"), line);
+    }
+  }
+
+  @Test
+  void callCommandPresentsTheClientCertificateGivenWithCertAndKey() throws Exception {
+    TestPki clients = TestPki.create("client CA A");
+    clients.writeCa(dir.resolve("clients.pem"));
+    Path[] alice = clients.issueClient("client-alice", "alice.clients.test").write(dir, "alice");
+    try (TestGateway gateway = TestGateway.in(dir).tls("  client_auth: require\n  client_ca: clients.pem\n").start()) {
+      String token = gateway.token("greet");
+      ConsoleCapture.Result without = ConsoleCapture.run(() -> Main.run("call", "SayHello", "--target", gateway.target(),
+          "--ca", gateway.caFile().toString(), "--token", token, "--name", "Alice"));
+      assertEquals(1, without.exitCode(), without.out() + without.err());
+      ConsoleCapture.Result with = ConsoleCapture.run(() -> Main.run("call", "SayHello", "--target", gateway.target(),
+          "--ca", gateway.caFile().toString(), "--token", token, "--name", "Alice",
+          "--cert", alice[0].toString(), "--key", alice[1].toString()));
+      assertEquals(0, with.exitCode(), with.err());
+      assertEquals("Hello, Alice!", with.out().trim());
     }
   }
 
