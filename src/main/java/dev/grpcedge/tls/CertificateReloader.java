@@ -90,7 +90,8 @@ public final class CertificateReloader implements AutoCloseable {
     try {
       material = TlsMaterial.load(config, clock.instant());
       next = build(material);
-    } catch (TlsException e) {
+    } catch (RuntimeException e) {
+      // TlsException names the file; anything else (e.g. from the TLS provider) is refused the same way.
       if (!now.equals(lastFailure)) {
         log.warn("TLS files changed but cannot be used, still serving certificate serial {} (expires {}): {}",
             status.serial(), status.notAfter(), e.getMessage());
