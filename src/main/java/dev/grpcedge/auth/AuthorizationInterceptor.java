@@ -1,5 +1,6 @@
 package dev.grpcedge.auth;
 
+import dev.grpcedge.tls.PeerCertificates;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -11,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets a call through only when the authenticated {@link Principal} holds every scope its method requires.
+ * Lets a call through only when the authenticated {@link Principal} holds every scope its method requires, and
+ * the connection carries a verified client certificate when the method's rule says {@code client_cert: required}.
  * Runs after {@link AuthenticationInterceptor}.
  */
 public final class AuthorizationInterceptor implements ServerInterceptor {
@@ -28,6 +30,10 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
     MethodPolicy.Requirement requirement = policy.requirementFor(method);
+    if (requirement.clientCert() && PeerCertificates.of(call).isEmpty()) {
+      // A missing credential, like a missing token: UNAUTHENTICATED rather than PERMISSION_DENIED.
+      return refuse(call, method, Status.UNAUTHENTICATED.withDescription("client certificate required"));
+    }
     if (requirement.isPublic()) {
       return next.startCall(call, headers);
     }

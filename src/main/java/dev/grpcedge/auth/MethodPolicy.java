@@ -31,7 +31,7 @@ public final class MethodPolicy {
     Map<String, Requirement> byMethod = new HashMap<>();
     Map<String, Requirement> byService = new HashMap<>();
     for (MethodRule rule : rules) {
-      Requirement requirement = new Requirement(rule.isPublic(), rule.scopes());
+      Requirement requirement = new Requirement(rule.isPublic(), rule.scopes(), rule.clientCert());
       for (String method : rule.methods()) {
         Requirement previous = method.endsWith(WILDCARD)
             ? byService.put(method.substring(0, method.length() - WILDCARD.length()), requirement)
@@ -60,10 +60,16 @@ public final class MethodPolicy {
    *
    * @param isPublic true when the method may be called without a token
    * @param scopes scopes the token must carry, all of them
+   * @param clientCert true when the caller must also present a verified TLS client certificate
    */
-  public record Requirement(boolean isPublic, Set<String> scopes) {
+  public record Requirement(boolean isPublic, Set<String> scopes, boolean clientCert) {
     public Requirement {
       scopes = Set.copyOf(scopes);
+    }
+
+    /** A requirement that does not ask for a client certificate. */
+    public Requirement(boolean isPublic, Set<String> scopes) {
+      this(isPublic, scopes, false);
     }
   }
 }

@@ -46,6 +46,12 @@ public final class CallCommand implements Callable<Integer> {
   @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem if present, else the system trust store).")
   Path ca;
 
+  @Option(names = "--cert", description = "PEM client certificate chain to present (with --key), for gateways that ask for client certificates.")
+  Path cert;
+
+  @Option(names = "--key", description = "PKCS#8 PEM private key of --cert.")
+  Path key;
+
   @Option(names = "--token", description = "Bearer token (default: $GRPC_EDGE_TOKEN). Sent only over TLS.")
   String token;
 
@@ -68,7 +74,7 @@ public final class CallCommand implements Callable<Integer> {
     Duration timeout;
     try {
       timeout = Durations.parse(deadline);
-      channel = Channels.tls(target, caFile());
+      channel = cert == null && key == null ? Channels.tls(target, caFile()) : Channels.tls(target, caFile(), cert, key);
     } catch (TlsException | IllegalArgumentException e) {
       System.err.println("grpc-edge call: " + e.getMessage());
       return 2;

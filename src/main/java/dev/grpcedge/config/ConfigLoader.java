@@ -57,6 +57,12 @@ public final class ConfigLoader {
     TlsConfig tls = tls(root.child("tls"));
     AuthConfig auth = auth(root.child("auth"));
     LimitsConfig limits = limits(root.child("limits"));
+    for (int i = 0; i < auth.rules().size(); i++) {
+      if (auth.rules().get(i).clientCert() && tls.clientAuth() == TlsConfig.ClientAuth.NONE) {
+        // The listener would never ask for a certificate, so the rule could never be met.
+        throw new ConfigException("auth.rules[" + i + "].client_cert", "needs tls.client_auth: optional or require");
+      }
+    }
     if (auth.maxTokenBytes() >= limits.maxMetadataBytes()) {
       // Otherwise the transport refuses large tokens first, with a less helpful status than "token too large".
       throw new ConfigException("auth.max_token_size", "must be smaller than limits.max_metadata_size ("
@@ -101,8 +107,22 @@ public final class ConfigLoader {
     }
     TlsConfig.Provider provider = node.enumValue("provider", TlsConfig.Provider.class, TlsConfig.Provider.OPENSSL);
     boolean fallback = node.bool("allow_jdk_fallback", false);
+    Duration reload = node.duration("reload_interval", TlsConfig.DEFAULT_RELOAD_INTERVAL,
+        Duration.ofMillis(100), Duration.ofHours(1));
+    Duration expiryWarning = node.duration("expiry_warning", TlsConfig.DEFAULT_EXPIRY_WARNING,
+        Duration.ZERO, Duration.ofDays(365));
+    TlsConfig.ClientAuth clientAuth = node.enumValue("client_auth", TlsConfig.ClientAuth.class, TlsConfig.ClientAuth.NONE);
+    Path clientCa = node.path("client_ca");
+    if (clientAuth != TlsConfig.ClientAuth.NONE && clientCa == null) {
+      throw new ConfigException(node.keyPath("client_ca"), "is required when client_auth is "
+          + clientAuth.name().toLowerCase(java.util.Locale.ROOT) + " (PEM bundle of client CAs)");
+    }
+    if (clientAuth == TlsConfig.ClientAuth.NONE && clientCa != null) {
+      // A CA bundle that is never used would suggest client certificates are checked when they are not.
+      throw new ConfigException(node.keyPath("client_ca"), "is set but client_auth is none; set client_auth: optional or require");
+    }
     node.rejectUnknownKeys();
-    return new TlsConfig(cert, key, provider, fallback);
+    return new TlsConfig(cert, key, provider, fallback, reload, expiryWarning, clientAuth, clientCa);
   }
 
   private static AuthConfig auth(YamlNode node) {
@@ -156,7 +176,18 @@ public final class ConfigLoader {
     if (isPublic && !scopes.isEmpty()) {
       throw new ConfigException(node.keyPath("public"), "a public rule cannot also require scopes");
     }
-    return new MethodRule(methods, new LinkedHashSet<>(scopes), isPublic);
+    boolean clientCert = clientCert(node);
+    return new MethodRule(methods, new LinkedHashSet<>(scopes), isPublic, clientCert);
+  }
+
+  /** {@code client_cert: required} or {@code optional} (the default) on a method rule. */
+  private static boolean clientCert(YamlNode node) {
+    String value = node.string("client_cert", "optional").trim();
+    return switch (value) {
+      case "required" -> true;
+      case "optional" -> false;
+      default -> throw new ConfigException(node.keyPath("client_cert"), "expected required or optional, got '" + value + "'");
+    };
   }
 
   private static LimitsConfig limits(YamlNode node) {

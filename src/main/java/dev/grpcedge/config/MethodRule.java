@@ -10,10 +10,16 @@ import java.util.Set;
  *     ({@code greeter.Greeter/*})
  * @param scopes scopes the token must carry, all of them
  * @param isPublic true when the methods need no token at all
+ * @param clientCert true when the caller must also present a verified TLS client certificate
  */
-public record MethodRule(List<String> methods, Set<String> scopes, boolean isPublic) {
+public record MethodRule(List<String> methods, Set<String> scopes, boolean isPublic, boolean clientCert) {
   public MethodRule {
     methods = List.copyOf(methods);
     scopes = Set.copyOf(scopes);
+  }
+
+  /** A rule that does not ask for a client certificate. */
+  public MethodRule(List<String> methods, Set<String> scopes, boolean isPublic) {
+    this(methods, scopes, isPublic, false);
   }
 }

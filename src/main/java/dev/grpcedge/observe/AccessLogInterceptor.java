@@ -2,6 +2,8 @@ package dev.grpcedge.observe;
 
 import dev.grpcedge.auth.AuthContext;
 import dev.grpcedge.auth.Principal;
+import dev.grpcedge.tls.ClientCertificate;
+import dev.grpcedge.tls.PeerCertificates;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one line per call when it ends, however it ends: peer, method, subject, status, duration and message
- * counts. It runs outermost, so calls refused by authentication, limits or a cancelled caller are logged too.
+ * counts, and the TLS client certificate's subject and SANs when the caller sent one. It runs outermost, so calls refused by authentication, limits or a cancelled caller are logged too.
  * It never reads the request headers, so a token cannot reach the log.
  */
 public final class AccessLogInterceptor implements ServerInterceptor {
@@ -33,7 +35,8 @@ public final class AccessLogInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     CallRecord record = new CallRecord(call.getMethodDescriptor().getFullMethodName(),
-        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), System.nanoTime());
+        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), PeerCertificates.of(call).orElse(null),
+        System.nanoTime());
     ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
       @Override
       public void request(int numMessages) {
@@ -92,6 +95,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
   private static final class CallRecord {
     final String method;
     final SocketAddress peer;
+    final ClientCertificate clientCert;
     final long startNanos;
     final AtomicInteger messagesIn = new AtomicInteger();
     final AtomicInteger messagesOut = new AtomicInteger();
@@ -99,9 +103,10 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     volatile Principal principal;
     volatile Status status;
 
-    CallRecord(String method, SocketAddress peer, long startNanos) {
+    CallRecord(String method, SocketAddress peer, ClientCertificate clientCert, long startNanos) {
       this.method = method;
       this.peer = peer;
+      this.clientCert = clientCert;
       this.startNanos = startNanos;
     }
 
@@ -118,7 +123,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
       double millis = (System.nanoTime() - startNanos) / 1e6;
       Principal p = principal;
       String description = finalStatus.getDescription();
-      log.info("peer={} method={} sub={} status={} duration_ms={} in={} out={}{}",
+      log.info("peer={} method={} sub={} status={} duration_ms={} in={} out={}{}{}",
           peer == null ? "-" : peer,
           method,
           p == null ? "-" : p.subject(),
@@ -126,6 +131,8 @@ public final class AccessLogInterceptor implements ServerInterceptor {
           String.format("%.2f", millis),
           messagesIn.get(),
           messagesOut.get(),
+          clientCert == null ? "" : " client_cert=\"" + clientCert.subject().replace('"', '\'') + "\" client_sans="
+              + (clientCert.sans().isEmpty() ? "-" : String.join(",", clientCert.sans())),
           description == null ? "" : " desc=\"" + description.replace('"', '\'') + "\"");
     }
   }

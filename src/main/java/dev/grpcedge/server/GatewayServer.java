@@ -8,7 +8,8 @@ import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.config.LimitsConfig;
 import dev.grpcedge.greeter.GreeterService;
 import dev.grpcedge.observe.AccessLogInterceptor;
-import dev.grpcedge.tls.ServerCertificate;
+import dev.grpcedge.tls.CertificateReloader;
+import dev.grpcedge.tls.CertificateStatus;
 import dev.grpcedge.tls.TlsContexts;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -16,13 +17,11 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,9 +42,13 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final GreeterService greeter;
   private final Duration grace;
+  private final CertificateReloader tls;
+  private final ScheduledExecutorService reloads;
 
   private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
-      GreeterService greeter, Duration grace) {
+      GreeterService greeter, Duration grace, CertificateReloader tls, ScheduledExecutorService reloads) {
+    this.tls = tls;
+    this.reloads = reloads;
     this.server = server;
     this.health = health;
     this.scheduler = scheduler;
@@ -56,18 +59,18 @@ public final class GatewayServer implements AutoCloseable {
   /** Checks every file the config names, binds the listener and starts serving. */
   public static GatewayServer start(GatewayConfig config) {
     SslProvider provider = TlsContexts.provider(config.tls());
-    ServerCertificate certificate =
-        ServerCertificate.load(config.tls().certChain(), config.tls().privateKey(), Instant.now());
-    SslContext sslContext = TlsContexts.server(certificate, provider);
+    // Loads and checks the certificate, key and client CAs now; later changes to the files are hot-reloaded.
+    CertificateReloader tls = CertificateReloader.create(config.tls(), provider);
     JwtVerifier verifier = JwtVerifier.create(config.auth());
     MethodPolicy policy = MethodPolicy.from(config.auth().rules());
 
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, daemonThreads("grpc-edge-streams"));
+    ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(daemonThreads("grpc-edge-tls-reload"));
     GreeterService greeter = new GreeterService(scheduler);
     HealthStatusManager health = new HealthStatusManager();
 
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
-        .sslContext(sslContext);
+        .sslContext(tls.sslContext());
     applyLimits(builder, config.limits());
     // Runs first to last: access log -> authentication -> authorization -> service.
     var accessLog = new AccessLogInterceptor();
@@ -81,15 +84,18 @@ public final class GatewayServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       scheduler.shutdownNow();
+      reloads.shutdownNow();
       throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
-    var leaf = certificate.leaf();
-    log.info("grpc-edge listening on {} (TLS {} with {}, ALPN h2; certificate {} serial {} expires {})",
+    CertificateStatus cert = tls.status();
+    log.info("grpc-edge listening on {} (TLS {} with {}, ALPN h2; certificate {} serial {} expires {}; "
+            + "client certificates {}; files checked every {})",
         server.getListenSockets().get(0), String.join("/", TlsContexts.PROTOCOLS), TlsContexts.describe(provider),
-        leaf.getSubjectX500Principal().getName(), leaf.getSerialNumber().toString(16),
-        leaf.getNotAfter().toInstant());
-    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace());
+        cert.subject(), cert.serial(), cert.notAfter(), config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
+        config.tls().reloadInterval());
+    tls.start(reloads);
+    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -112,6 +118,11 @@ public final class GatewayServer implements AutoCloseable {
     return greeter;
   }
 
+  /** The serving certificate (subject, serial, expiry, {@code daysLeft()}), for health checks and metrics. */
+  public CertificateStatus tls() {
+    return tls.status();
+  }
+
   /**
    * Drains: health turns NOT_SERVING, new calls are refused (GOAWAY), in-flight calls get the grace period to
    * finish, and whatever is still running then is cancelled. Returns true when everything finished in time.
@@ -132,6 +143,7 @@ public final class GatewayServer implements AutoCloseable {
       server.shutdownNow();
     }
     scheduler.shutdownNow();
+    reloads.shutdownNow();
     log.info("grpc-edge stopped");
     return clean;
   }
@@ -145,6 +157,7 @@ public final class GatewayServer implements AutoCloseable {
   public void close() {
     server.shutdownNow();
     scheduler.shutdownNow();
+    reloads.shutdownNow();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * A server certificate chain and its private key, loaded from PEM files and checked before use: both files
- * readable, the chain non-empty and valid now, the key PKCS#8 and matching the leaf certificate.
+ * readable, the chain non-empty, complete (each certificate signed by the next) and valid now, the key PKCS#8 and
+ * matching the leaf certificate.
  *
  * @param chain the certificate chain, leaf first
  * @param key the leaf's private key
@@ -43,7 +44,26 @@ public record ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
     if (!matches(leaf, key)) {
       throw new TlsException(keyFile + ": private key does not match the certificate in " + certFile);
     }
+    checkLinks(certFile, chain);
     return new ServerCertificate(chain, key);
+  }
+
+  /** Each certificate must be signed by the one after it: a gap makes clients fail to build the path. */
+  static void checkLinks(Path certFile, List<X509Certificate> chain) {
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      X509Certificate cert = chain.get(i);
+      X509Certificate issuer = chain.get(i + 1);
+      try {
+        if (!cert.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+          throw new GeneralSecurityException("issuer name differs");
+        }
+        cert.verify(issuer.getPublicKey());
+      } catch (GeneralSecurityException e) {
+        throw new TlsException(certFile + ": chain is incomplete: certificate " + (i + 1) + " ("
+            + cert.getSubjectX500Principal().getName() + ") is not signed by certificate " + (i + 2) + " ("
+            + issuer.getSubjectX500Principal().getName() + ")");
+      }
+    }
   }
 
   /** Proves possession: a signature made with the key must verify with the certificate's public key. */

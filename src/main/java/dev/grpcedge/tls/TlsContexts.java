@@ -2,6 +2,7 @@ package dev.grpcedge.tls;
 
 import dev.grpcedge.config.TlsConfig;
 import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -61,9 +62,22 @@ public final class TlsContexts {
 
   /** A server context for {@code certificate} on {@code provider}, with ALPN h2, TLS 1.2+ and AEAD ciphers. */
   public static SslContext server(ServerCertificate certificate, SslProvider provider) {
+    return server(certificate, provider, TlsConfig.ClientAuth.NONE, List.of());
+  }
+
+  /**
+   * A server context as {@link #server(ServerCertificate, SslProvider)} that also asks for client certificates
+   * ({@code clientAuth}) chaining to one of {@code clientCas}.
+   */
+  public static SslContext server(ServerCertificate certificate, SslProvider provider,
+      TlsConfig.ClientAuth clientAuth, List<X509Certificate> clientCas) {
     try {
       SslContextBuilder builder = SslContextBuilder.forServer(
           certificate.key(), certificate.chain().toArray(new X509Certificate[0]));
+      if (clientAuth != TlsConfig.ClientAuth.NONE) {
+        builder.trustManager(clientCas.toArray(new X509Certificate[0]))
+            .clientAuth(clientAuth == TlsConfig.ClientAuth.REQUIRE ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+      }
       return GrpcSslContexts.configure(builder, provider)
           .protocols(PROTOCOLS)
           .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -75,10 +89,25 @@ public final class TlsContexts {
 
   /** A client context that trusts the CA certificates in {@code caFile}, or the system trust store when null. */
   public static SslContext client(File caFile) {
+    return client(caFile, null, null);
+  }
+
+  /**
+   * A client context as {@link #client(File)} that presents the client certificate chain {@code certFile} with
+   * its PKCS#8 key {@code keyFile} when both are given.
+   */
+  public static SslContext client(File caFile, File certFile, File keyFile) {
+    if ((certFile == null) != (keyFile == null)) {
+      throw new TlsException("a client certificate needs both a certificate file and a key file");
+    }
     try {
       SslContextBuilder builder = GrpcSslContexts.forClient().protocols(PROTOCOLS);
       if (caFile != null) {
         builder.trustManager(caFile);
+      }
+      if (certFile != null) {
+        ServerCertificate identity = ServerCertificate.load(certFile.toPath(), keyFile.toPath(), java.time.Instant.now());
+        builder.keyManager(identity.key(), identity.chain().toArray(new X509Certificate[0]));
       }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {

@@ -1,2 +1,2 @@
-/** Server and client TLS contexts, certificate loading and checks. */
+/** Server and client TLS contexts, certificate loading and checks, hot reload and client certificates. */
 package dev.grpcedge.tls;

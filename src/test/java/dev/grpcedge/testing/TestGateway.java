@@ -111,6 +111,10 @@ public final class TestGateway implements AutoCloseable {
     private String limits = "";
     private String grace = "5s";
     private String authExtra = "";
+    private String tlsExtra = "";
+    private String certFile = "server.pem";
+    private String keyFile = "server.key";
+    private TestPki pki;
 
     Builder(Path dir) {
       this.dir = dir;
@@ -134,6 +138,28 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** Extra YAML keys for the {@code tls} section, indented by two spaces. */
+    public Builder tls(String yamlKeys) {
+      this.tlsExtra = yamlKeys;
+      return this;
+    }
+
+    /** Uses {@code pki} as the server's CA (written to ca.pem) instead of a new one. */
+    public Builder pki(TestPki pki) {
+      this.pki = pki;
+      return this;
+    }
+
+    /**
+     * Points {@code tls.cert} and {@code tls.key} at these paths (relative to the folder) instead of the
+     * server.pem and server.key this builder writes; the test puts the files there before {@link #start()}.
+     */
+    public Builder serverFiles(String cert, String key) {
+      this.certFile = cert;
+      this.keyFile = key;
+      return this;
+    }
+
     public Builder shutdownGrace(String duration) {
       this.grace = duration;
       return this;
@@ -141,15 +167,16 @@ public final class TestGateway implements AutoCloseable {
 
     /** Writes the files and returns the config path without starting anything. */
     public Path writeConfig(TestIssuer issuer) {
-      TestPki pki = TestPki.create("grpc-edge test CA");
+      TestPki pki = this.pki != null ? this.pki : TestPki.create("grpc-edge test CA");
       pki.writeCa(dir.resolve("ca.pem"));
       pki.issueServer().write(dir, "server");
       issuer.writeJwks(dir.resolve("issuer.jwks.json"));
       String yaml = """
           listen: 127.0.0.1:0
           tls:
-            cert: server.pem
-            key: server.key
+            cert: %s
+            key: %s
+          %s
           auth:
           %s  issuers:
               - issuer: %s
@@ -161,7 +188,7 @@ public final class TestGateway implements AutoCloseable {
           %s
           shutdown:
             grace: %s
-          """.formatted(authExtra, ISSUER, AUDIENCE, rules, limits.isEmpty() ? "  {}" : limits, grace)
+          """.formatted(certFile, keyFile, tlsExtra, authExtra, ISSUER, AUDIENCE, rules, limits.isEmpty() ? "  {}" : limits, grace)
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);

@@ -47,7 +47,7 @@ public final class TestPki {
     KeyPair keys = ecKeys();
     Instant now = Instant.now();
     X509Certificate cert = sign(new X500Name("CN=" + name), keys, new X500Name("CN=" + name), keys.getPublic(),
-        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)), true, null);
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(3650)), true, null, null);
     return new TestPki(keys, cert);
   }
 
@@ -68,7 +68,18 @@ public final class TestPki {
         new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
         new GeneralName(GeneralName.iPAddress, "::1")});
     X509Certificate cert = sign(X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), caKeys,
-        new X500Name("CN=localhost"), keys.getPublic(), notBefore, notAfter, false, sans);
+        new X500Name("CN=localhost"), keys.getPublic(), notBefore, notAfter, false, sans, KeyPurposeId.id_kp_serverAuth);
+    return new Issued(cert, keys);
+  }
+
+  /** Issues a client certificate (clientAuth) for {@code commonName} with the DNS SAN {@code dnsName}. */
+  public Issued issueClient(String commonName, String dnsName) {
+    KeyPair keys = ecKeys();
+    Instant now = Instant.now();
+    GeneralNames sans = new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName));
+    X509Certificate cert = sign(X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()), caKeys,
+        new X500Name("CN=" + commonName), keys.getPublic(), now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(30)), false, sans, KeyPurposeId.id_kp_clientAuth);
     return new Issued(cert, keys);
   }
 
@@ -120,7 +131,8 @@ public final class TestPki {
   }
 
   private static X509Certificate sign(X500Name issuer, KeyPair issuerKeys, X500Name subject,
-      java.security.PublicKey subjectKey, Instant notBefore, Instant notAfter, boolean ca, GeneralNames sans) {
+      java.security.PublicKey subjectKey, Instant notBefore, Instant notAfter, boolean ca, GeneralNames sans,
+      KeyPurposeId purpose) {
     try {
       var builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).add(BigInteger.ONE),
           Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
@@ -129,7 +141,7 @@ public final class TestPki {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       } else {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
         builder.addExtension(Extension.subjectAlternativeName, false, sans);
       }
       ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());

@@ -1,0 +1,137 @@
+package dev.grpcedge.tls;
+
+import dev.grpcedge.config.TlsConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the listener's TLS context in step with its files. Every {@code tls.reload_interval} it fingerprints the
+ * certificate, key and client CA files ({@link FileFingerprint}); after a change it loads and checks them all
+ * ({@link TlsMaterial#load}) and only then swaps a new context into the {@link ReloadingSslContext}. On any failure
+ * the old material keeps serving and the reason is logged once; a half-written pair (key replaced, certificate not
+ * yet) fails the key-match check and is retried on the next poll, so it is never served.
+ */
+public final class CertificateReloader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
+  private static final Duration WARN_EVERY = Duration.ofDays(1);
+
+  private final TlsConfig config;
+  private final SslProvider provider;
+  private final Clock clock;
+  private final List<java.nio.file.Path> files;
+  private final ReloadingSslContext context;
+  private volatile CertificateStatus status;
+  private FileFingerprint served;
+  private FileFingerprint lastFailure;
+  private Instant lastExpiryWarning = Instant.MIN;
+  private ScheduledFuture<?> polling;
+
+  private CertificateReloader(TlsConfig config, SslProvider provider, Clock clock) {
+    this.config = config;
+    this.provider = provider;
+    this.clock = clock;
+    this.files = TlsMaterial.files(config);
+    this.served = FileFingerprint.of(files);
+    Instant now = clock.instant();
+    TlsMaterial material = TlsMaterial.load(config, now);
+    this.context = new ReloadingSslContext(build(material));
+    this.status = CertificateStatus.of(material.certificate().leaf(), now);
+  }
+
+  /** Loads and checks the configured files; throws {@link TlsException} when they cannot serve. */
+  public static CertificateReloader create(TlsConfig config, SslProvider provider) {
+    return new CertificateReloader(config, provider, Clock.systemUTC());
+  }
+
+  /** The context to give the server; its engines always come from the newest good material. */
+  public SslContext sslContext() {
+    return context;
+  }
+
+  /** The certificate new handshakes are served with. */
+  public CertificateStatus status() {
+    return status;
+  }
+
+  /** Starts polling the files on {@code scheduler}, and warns now if the certificate expires soon. */
+  public synchronized void start(ScheduledExecutorService scheduler) {
+    warnIfExpiringSoon(true);
+    long millis = config.reloadInterval().toMillis();
+    polling = scheduler.scheduleWithFixedDelay(this::pollSafely, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void pollSafely() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      // An exception would cancel the schedule and silently end reloading.
+      log.error("TLS reload check failed unexpectedly; will retry", e);
+    }
+  }
+
+  /** Checks the files once; reloads when they changed. Returns true when new material was swapped in. */
+  synchronized boolean poll() {
+    FileFingerprint now = FileFingerprint.of(files);
+    if (now.equals(served)) {
+      warnIfExpiringSoon(false);
+      return false;
+    }
+    TlsMaterial material;
+    SslContext next;
+    try {
+      material = TlsMaterial.load(config, clock.instant());
+      next = build(material);
+    } catch (RuntimeException e) {
+      // TlsException names the file; anything else (e.g. from the TLS provider) is refused the same way.
+      if (!now.equals(lastFailure)) {
+        log.warn("TLS files changed but cannot be used, still serving certificate serial {} (expires {}): {}",
+            status.serial(), status.notAfter(), e.getMessage());
+        lastFailure = now;
+      }
+      return false;
+    }
+    context.swap(next);
+    served = now;
+    lastFailure = null;
+    CertificateStatus previous = status;
+    status = CertificateStatus.of(material.certificate().leaf(), clock.instant());
+    log.info("TLS reloaded: certificate {} serial {} expires {} (was serial {}){}", status.subject(), status.serial(),
+        status.notAfter(), previous.serial(),
+        config.clientAuth() == TlsConfig.ClientAuth.NONE ? "" : "; client CAs: " + material.clientCas().size());
+    warnIfExpiringSoon(true);
+    return true;
+  }
+
+  private void warnIfExpiringSoon(boolean force) {
+    Instant now = clock.instant();
+    if (!force && now.isBefore(lastExpiryWarning.plus(WARN_EVERY))) {
+      return;
+    }
+    if (status.notAfter().isBefore(now.plus(config.expiryWarning()))) {
+      log.warn("TLS certificate serial {} expires {} ({} days left, tls.expiry_warning is {}): rotate it, e.g. "
+          + "scripts/rotate-server-cert", status.serial(), status.notAfter(), status.daysLeft(now), config.expiryWarning());
+      lastExpiryWarning = now;
+    }
+  }
+
+  private SslContext build(TlsMaterial material) {
+    return TlsContexts.server(material.certificate(), provider, config.clientAuth(), material.clientCas());
+  }
+
+  /** Stops polling; established connections are not affected. */
+  @Override
+  public synchronized void close() {
+    if (polling != null) {
+      polling.cancel(false);
+    }
+  }
+}
