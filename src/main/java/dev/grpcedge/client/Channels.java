@@ -1,11 +1,9 @@
 package dev.grpcedge.client;
 
-import dev.grpcedge.tls.TlsContexts;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 
-/** TLS channels to a grpc-edge gateway. */
+/** Shorthand for the common case of {@link EdgeChannelBuilder}: a Netty TLS channel. */
 public final class Channels {
   private Channels() {}
 
@@ -14,8 +12,6 @@ public final class Channels {
    * the system trust store when it is null.
    */
   public static ManagedChannel tls(String target, Path caFile) {
-    return NettyChannelBuilder.forTarget(target)
-        .sslContext(TlsContexts.client(caFile == null ? null : caFile.toFile()))
-        .build();
+    return EdgeChannelBuilder.forTarget(target).caFile(caFile).build();
   }
 }
