@@ -59,9 +59,9 @@ final class OAuth2ClientCredentials extends OAuth2Credentials {
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("token request to " + config.tokenUrl() + " interrupted", e);
+      throw new TokenEndpointUnavailableException("token request to " + config.tokenUrl() + " interrupted", e);
     } catch (IOException e) {
-      throw new IOException("token endpoint " + config.tokenUrl() + " unreachable: " + e, e);
+      throw new TokenEndpointUnavailableException("token endpoint " + config.tokenUrl() + " unreachable: " + e, e);
     }
     return TokenResponses.parse(config.tokenUrl(), response.statusCode(), response.body());
   }

@@ -14,8 +14,9 @@ final class TokenResponses {
 
   /**
    * The access token of a 200 answer. A 4xx answer throws {@link TokenEndpointException} with the RFC error code
-   * only (its free-text description may echo what was sent); anything else throws {@link IOException}, which
-   * grpc-auth turns into {@code UNAVAILABLE} so that callers retry.
+   * only (its free-text description may echo what was sent); a server error throws
+   * {@link TokenEndpointUnavailableException} ({@code UNAVAILABLE}, callers retry); a 200 without a usable bearer
+   * token throws a plain {@link IOException} ({@code UNAUTHENTICATED}: the provider is misconfigured).
    */
   static AccessToken parse(URI endpoint, int status, String body) throws IOException {
     Map<String, Object> json = parseJson(body);
@@ -24,8 +25,8 @@ final class TokenResponses {
           + (json != null && json.get("error") instanceof String error ? " " + error : ""));
     }
     if (status != 200 || json == null) {
-      throw new IOException("token endpoint " + endpoint + " answered HTTP " + status
-          + (json == null ? " without a JSON body" : ""));
+      throw new TokenEndpointUnavailableException("token endpoint " + endpoint + " answered HTTP " + status
+          + (json == null ? " without a JSON body" : ""), null);
     }
     if (!(json.get("access_token") instanceof String token) || token.isEmpty()) {
       throw new IOException("token endpoint " + endpoint + " answered without an access_token");

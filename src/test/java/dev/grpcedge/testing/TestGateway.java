@@ -111,6 +111,7 @@ public final class TestGateway implements AutoCloseable {
     private String limits = "";
     private String grace = "5s";
     private String authExtra = "";
+    private String extraIssuers = "";
 
     Builder(Path dir) {
       this.dir = dir;
@@ -131,6 +132,12 @@ public final class TestGateway implements AutoCloseable {
     /** Extra YAML keys for the {@code auth} section, indented by two spaces. */
     public Builder auth(String yamlKeys) {
       this.authExtra = yamlKeys;
+      return this;
+    }
+
+    /** More YAML list items for {@code auth.issuers}, indented by four spaces (see {@link TestProvider}). */
+    public Builder extraIssuers(String yamlItems) {
+      this.extraIssuers = yamlItems;
       return this;
     }
 
@@ -155,13 +162,13 @@ public final class TestGateway implements AutoCloseable {
               - issuer: %s
                 jwks_file: issuer.jwks.json
                 audiences: [%s]
-            rules:
+          %s  rules:
           %s
           limits:
           %s
           shutdown:
             grace: %s
-          """.formatted(authExtra, ISSUER, AUDIENCE, rules, limits.isEmpty() ? "  {}" : limits, grace)
+          """.formatted(authExtra, ISSUER, AUDIENCE, extraIssuers, rules, limits.isEmpty() ? "  {}" : limits, grace)
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);
