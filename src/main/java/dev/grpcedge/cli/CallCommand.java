@@ -1,16 +1,20 @@
 package dev.grpcedge.cli;
 
+import com.google.auth.Credentials;
 import dev.grpcedge.client.BearerCredentials;
-import dev.grpcedge.client.Channels;
+import dev.grpcedge.client.EdgeChannelBuilder;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.greeter.proto.HelloReply;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import dev.grpcedge.tls.TlsException;
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -52,8 +57,12 @@ public final class CallCommand implements Callable<Integer> {
   @Option(names = "--key", description = "PKCS#8 PEM private key of --cert.")
   Path key;
 
-  @Option(names = "--token", description = "Bearer token (default: $GRPC_EDGE_TOKEN). Sent only over TLS.")
-  String token;
+  @Mixin
+  CredentialOptions credentials;
+
+  @Option(names = "--transport", defaultValue = "netty",
+      description = "netty or okhttp (the Android transport); default ${DEFAULT-VALUE}.")
+  String transport;
 
   @Option(names = "--deadline", defaultValue = "10s", description = "Deadline for the call, e.g. 500ms, 10s (default: ${DEFAULT-VALUE}).")
   String deadline;
@@ -72,20 +81,23 @@ public final class CallCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ManagedChannel channel;
     Duration timeout;
+    CallCredentials bearer;
     try {
       timeout = Durations.parse(deadline);
-      channel = cert == null && key == null ? Channels.tls(target, caFile()) : Channels.tls(target, caFile(), cert, key);
-    } catch (TlsException | IllegalArgumentException e) {
+      Credentials source = credentials.credentials();
+      bearer = source == null ? null : BearerCredentials.from(source);
+      channel = EdgeChannelBuilder.forTarget(target).caFile(caFile()).clientCertificate(cert, key)
+          .transport(transport()).build();
+    } catch (TlsException | IllegalArgumentException | IOException | UncheckedIOException e) {
       System.err.println("grpc-edge call: " + e.getMessage());
       return 2;
     }
     try {
       GreeterGrpc.GreeterStub async = GreeterGrpc.newStub(channel);
       GreeterGrpc.GreeterBlockingStub blocking = GreeterGrpc.newBlockingStub(channel);
-      String bearer = token != null ? token : System.getenv("GRPC_EDGE_TOKEN");
-      if (bearer != null && !bearer.isBlank()) {
-        async = async.withCallCredentials(BearerCredentials.of(bearer));
-        blocking = blocking.withCallCredentials(BearerCredentials.of(bearer));
+      if (bearer != null) {
+        async = async.withCallCredentials(bearer);
+        blocking = blocking.withCallCredentials(bearer);
       }
       async = async.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
       blocking = blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -129,6 +141,14 @@ public final class CallCommand implements Callable<Integer> {
         done.await();
       }
     }
+  }
+
+  private EdgeChannelBuilder.Transport transport() {
+    return switch (transport) {
+      case "netty" -> EdgeChannelBuilder.Transport.NETTY;
+      case "okhttp" -> EdgeChannelBuilder.Transport.OKHTTP;
+      default -> throw new IllegalArgumentException("--transport: netty or okhttp, not " + transport);
+    };
   }
 
   private Path caFile() {

@@ -1,11 +1,9 @@
 package dev.grpcedge.client;
 
-import dev.grpcedge.tls.TlsContexts;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 
-/** TLS channels to a grpc-edge gateway. */
+/** Shorthand for the common case of {@link EdgeChannelBuilder}: a Netty TLS channel. */
 public final class Channels {
   private Channels() {}
 
@@ -14,9 +12,7 @@ public final class Channels {
    * the system trust store when it is null.
    */
   public static ManagedChannel tls(String target, Path caFile) {
-    return NettyChannelBuilder.forTarget(target)
-        .sslContext(TlsContexts.client(caFile == null ? null : caFile.toFile()))
-        .build();
+    return EdgeChannelBuilder.forTarget(target).caFile(caFile).build();
   }
 
   /**
@@ -24,12 +20,6 @@ public final class Channels {
    * {@code keyFile} (for gateways with {@code tls.client_auth}); both null means no client certificate.
    */
   public static ManagedChannel tls(String target, Path caFile, Path certFile, Path keyFile) {
-    return NettyChannelBuilder.forTarget(target)
-        .sslContext(TlsContexts.client(file(caFile), file(certFile), file(keyFile)))
-        .build();
-  }
-
-  private static java.io.File file(Path path) {
-    return path == null ? null : path.toFile();
+    return EdgeChannelBuilder.forTarget(target).caFile(caFile).clientCertificate(certFile, keyFile).build();
   }
 }

@@ -1,2 +1,2 @@
-/** For callers: TLS channel building and CallCredentials that attach bearer tokens. */
+/** For callers: TLS channels (Netty or OkHttp), token sources and the bearer CallCredentials built on them. */
 package dev.grpcedge.client;

@@ -115,6 +115,7 @@ public final class TestGateway implements AutoCloseable {
     private String certFile = "server.pem";
     private String keyFile = "server.key";
     private TestPki pki;
+    private String extraIssuers = "";
 
     Builder(Path dir) {
       this.dir = dir;
@@ -160,6 +161,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** More YAML list items for {@code auth.issuers}, indented by four spaces (see {@link TestProvider}). */
+    public Builder extraIssuers(String yamlItems) {
+      this.extraIssuers = yamlItems;
+      return this;
+    }
+
     public Builder shutdownGrace(String duration) {
       this.grace = duration;
       return this;
@@ -182,13 +189,14 @@ public final class TestGateway implements AutoCloseable {
               - issuer: %s
                 jwks_file: issuer.jwks.json
                 audiences: [%s]
-            rules:
+          %s  rules:
           %s
           limits:
           %s
           shutdown:
             grace: %s
-          """.formatted(certFile, keyFile, tlsExtra, authExtra, ISSUER, AUDIENCE, rules, limits.isEmpty() ? "  {}" : limits, grace)
+          """.formatted(certFile, keyFile, tlsExtra, authExtra, ISSUER, AUDIENCE, extraIssuers, rules,
+              limits.isEmpty() ? "  {}" : limits, grace)
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);
