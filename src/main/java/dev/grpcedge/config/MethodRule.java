@@ -10,10 +10,16 @@ import java.util.Set;
  *     ({@code greeter.Greeter/*})
  * @param scopes scopes the token must carry, all of them
  * @param isPublic true when the methods need no token at all
+ * @param endStreamsAtExpiry true to end a streaming call with UNAUTHENTICATED when its token expires
  */
-public record MethodRule(List<String> methods, Set<String> scopes, boolean isPublic) {
+public record MethodRule(List<String> methods, Set<String> scopes, boolean isPublic, boolean endStreamsAtExpiry) {
   public MethodRule {
     methods = List.copyOf(methods);
     scopes = Set.copyOf(scopes);
+  }
+
+  /** A rule that ends streams at token expiry (the default). */
+  public MethodRule(List<String> methods, Set<String> scopes, boolean isPublic) {
+    this(methods, scopes, isPublic, true);
   }
 }
