@@ -12,7 +12,7 @@ import java.util.Set;
 public final class MethodPolicy {
   private static final String WILDCARD = "/*";
   // A method no rule names still needs a valid token: forgetting a rule must not open a method.
-  private static final Requirement DEFAULT = new Requirement(false, Set.of());
+  private static final Requirement DEFAULT = new Requirement(false, Set.of(), true);
 
   private final Map<String, Requirement> byMethod;
   private final Map<String, Requirement> byService;
@@ -31,7 +31,7 @@ public final class MethodPolicy {
     Map<String, Requirement> byMethod = new HashMap<>();
     Map<String, Requirement> byService = new HashMap<>();
     for (MethodRule rule : rules) {
-      Requirement requirement = new Requirement(rule.isPublic(), rule.scopes());
+      Requirement requirement = new Requirement(rule.isPublic(), rule.scopes(), rule.endStreamsAtExpiry());
       for (String method : rule.methods()) {
         Requirement previous = method.endsWith(WILDCARD)
             ? byService.put(method.substring(0, method.length() - WILDCARD.length()), requirement)
@@ -60,10 +60,16 @@ public final class MethodPolicy {
    *
    * @param isPublic true when the method may be called without a token
    * @param scopes scopes the token must carry, all of them
+   * @param endStreamsAtExpiry true to end a streaming call when its token expires
    */
-  public record Requirement(boolean isPublic, Set<String> scopes) {
+  public record Requirement(boolean isPublic, Set<String> scopes, boolean endStreamsAtExpiry) {
     public Requirement {
       scopes = Set.copyOf(scopes);
+    }
+
+    /** A requirement that ends streams at token expiry (the default). */
+    public Requirement(boolean isPublic, Set<String> scopes) {
+      this(isPublic, scopes, true);
     }
   }
 }
