@@ -2,8 +2,10 @@ package dev.grpcedge.server;
 
 import dev.grpcedge.auth.AuthenticationInterceptor;
 import dev.grpcedge.auth.AuthorizationInterceptor;
+import dev.grpcedge.auth.IssuerKeys;
 import dev.grpcedge.auth.JwtVerifier;
 import dev.grpcedge.auth.MethodPolicy;
+import dev.grpcedge.auth.StreamExpiryInterceptor;
 import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.config.LimitsConfig;
 import dev.grpcedge.greeter.GreeterService;
@@ -21,6 +23,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,14 +46,16 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final GreeterService greeter;
   private final Duration grace;
+  private final IssuerKeys keys;
 
   private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
-      GreeterService greeter, Duration grace) {
+      GreeterService greeter, Duration grace, IssuerKeys keys) {
     this.server = server;
     this.health = health;
     this.scheduler = scheduler;
     this.greeter = greeter;
     this.grace = grace;
+    this.keys = keys;
   }
 
   /** Checks every file the config names, binds the listener and starts serving. */
@@ -59,28 +64,36 @@ public final class GatewayServer implements AutoCloseable {
     ServerCertificate certificate =
         ServerCertificate.load(config.tls().certChain(), config.tls().privateKey(), Instant.now());
     SslContext sslContext = TlsContexts.server(certificate, provider);
-    JwtVerifier verifier = JwtVerifier.create(config.auth());
+    IssuerKeys keys = IssuerKeys.open(config.auth());
+    // Fetch remote key sets before the first call; a provider that is down only delays its own issuer's calls.
+    keys.warm();
+    JwtVerifier verifier = JwtVerifier.create(config.auth(), keys.byIssuer(), Clock.systemUTC());
     MethodPolicy policy = MethodPolicy.from(config.auth().rules());
 
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, daemonThreads("grpc-edge-streams"));
     GreeterService greeter = new GreeterService(scheduler);
     HealthStatusManager health = new HealthStatusManager();
 
+    // No directExecutor(): interceptors run on grpc's application executor, never on a Netty event loop, so a
+    // token verification that has to fetch keys (bounded by keys.http_timeout) holds up only its own call.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
         .sslContext(sslContext);
     applyLimits(builder, config.limits());
-    // Runs first to last: access log -> authentication -> authorization -> service.
+    // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.
     var accessLog = new AccessLogInterceptor();
     var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes());
     var authorization = new AuthorizationInterceptor(policy);
+    var streamExpiry = new StreamExpiryInterceptor(policy, config.auth().clockSkew(), scheduler, Clock.systemUTC());
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
-      builder.addService(ServerInterceptors.intercept(service, authorization, authentication, accessLog));
+      builder.addService(
+          ServerInterceptors.intercept(service, streamExpiry, authorization, authentication, accessLog));
     }
     Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
       scheduler.shutdownNow();
+      keys.close();
       throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
@@ -89,7 +102,7 @@ public final class GatewayServer implements AutoCloseable {
         server.getListenSockets().get(0), String.join("/", TlsContexts.PROTOCOLS), TlsContexts.describe(provider),
         leaf.getSubjectX500Principal().getName(), leaf.getSerialNumber().toString(16),
         leaf.getNotAfter().toInstant());
-    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace());
+    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), keys);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -132,6 +145,7 @@ public final class GatewayServer implements AutoCloseable {
       server.shutdownNow();
     }
     scheduler.shutdownNow();
+    keys.close();
     log.info("grpc-edge stopped");
     return clean;
   }
@@ -145,6 +159,7 @@ public final class GatewayServer implements AutoCloseable {
   public void close() {
     server.shutdownNow();
     scheduler.shutdownNow();
+    keys.close();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
