@@ -111,6 +111,7 @@ public final class TestGateway implements AutoCloseable {
     private String limits = "";
     private String grace = "5s";
     private String authExtra = "";
+    private String issuers;
 
     Builder(Path dir) {
       this.dir = dir;
@@ -134,6 +135,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** YAML list items for {@code auth.issuers}, indented by four spaces, instead of the test issuer's file. */
+    public Builder issuers(String yamlItems) {
+      this.issuers = yamlItems;
+      return this;
+    }
+
     public Builder shutdownGrace(String duration) {
       this.grace = duration;
       return this;
@@ -152,16 +159,18 @@ public final class TestGateway implements AutoCloseable {
             key: server.key
           auth:
           %s  issuers:
-              - issuer: %s
-                jwks_file: issuer.jwks.json
-                audiences: [%s]
+          %s
             rules:
           %s
           limits:
           %s
           shutdown:
             grace: %s
-          """.formatted(authExtra, ISSUER, AUDIENCE, rules, limits.isEmpty() ? "  {}" : limits, grace)
+          """.formatted(authExtra, issuers != null ? issuers : """
+                  - issuer: %s
+                    jwks_file: issuer.jwks.json
+                    audiences: [%s]
+              """.formatted(ISSUER, AUDIENCE), rules, limits.isEmpty() ? "  {}" : limits, grace)
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);
