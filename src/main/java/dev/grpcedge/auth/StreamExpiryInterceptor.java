@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Ends a streaming call when its token expires: at {@code exp} plus the clock skew the call is closed with
  * UNAUTHENTICATED "token expired" and its {@link Context} is cancelled, so the service stops working for it.
  * Gateways that check a token only when a call starts let a stream outlive its token. One shared scheduler holds
- * the timers; each is cancelled when its call ends. Methods whose rule sets {@code end_streams_at_expiry: false}
- * and unary calls are left alone.
+ * the timers; each is cancelled when its call ends. Unary calls, public methods and methods whose rule sets
+ * {@code end_streams_at_expiry: false} are left alone.
  */
 public final class StreamExpiryInterceptor implements ServerInterceptor {
   static final Status EXPIRED = Status.UNAUTHENTICATED.withDescription("token expired");
@@ -41,9 +41,10 @@ public final class StreamExpiryInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Principal principal = AuthContext.current();
-    String method = call.getMethodDescriptor().getFullMethodName();
-    if (principal == null || call.getMethodDescriptor().getType() == MethodType.UNARY
-        || !policy.requirementFor(method).endStreamsAtExpiry()) {
+    MethodPolicy.Requirement requirement = policy.requirementFor(call.getMethodDescriptor().getFullMethodName());
+    // A public method could have been called with no token at all, so its token's expiry does not end it.
+    if (principal == null || call.getMethodDescriptor().getType() == MethodType.UNARY || requirement.isPublic()
+        || !requirement.endStreamsAtExpiry()) {
       return next.startCall(call, headers);
     }
     ExpiringCall<ReqT, RespT> expiring = new ExpiringCall<>(call);

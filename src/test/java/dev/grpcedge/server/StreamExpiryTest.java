@@ -3,11 +3,16 @@ package dev.grpcedge.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.grpcedge.client.BearerCredentials;
 import dev.grpcedge.greeter.proto.HelloReply;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import dev.grpcedge.testing.StreamRecorder;
 import dev.grpcedge.testing.TestGateway;
+import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +111,21 @@ class StreamExpiryTest {
     requests.onNext(hello("Alice"));
 
     assertExpired(replies.awaitStatus());
+  }
+
+  @Test
+  void publicStreamCalledWithATokenIsNotEndedAtItsExpiry() throws Exception {
+    String token = tokenExpiringIn(gateway, Duration.ofSeconds(1));
+    StreamRecorder<HealthCheckResponse> updates = new StreamRecorder<>();
+    Context.CancellableContext watching = Context.current().withCancellation();
+    watching.run(() -> HealthGrpc.newStub(gateway.channel()).withCallCredentials(BearerCredentials.of(token))
+        .watch(HealthCheckRequest.getDefaultInstance(), updates));
+    updates.awaitCount(1);
+
+    Thread.sleep(2500);
+
+    updates.awaitCount(1); // fails if the call has ended
+    watching.cancel(null);
   }
 
   @Test
