@@ -29,16 +29,18 @@ import java.util.Map;
  */
 public final class JwtVerifier {
   private final Map<String, JWTProcessor<SecurityContext>> processorsByIssuer;
+  private final TokenCache cache; // null when disabled
 
-  private JwtVerifier(Map<String, JWTProcessor<SecurityContext>> processorsByIssuer) {
+  private JwtVerifier(Map<String, JWTProcessor<SecurityContext>> processorsByIssuer, TokenCache cache) {
     this.processorsByIssuer = Map.copyOf(processorsByIssuer);
+    this.cache = cache;
   }
 
-  /** Builds one nimbus processor per configured issuer, with keys from each issuer's JWKS file. */
+  /** Builds one nimbus processor per configured issuer, with keys from each issuer's configured source. */
   public static JwtVerifier create(AuthConfig config) {
     Map<String, JWKSource<SecurityContext>> keysByIssuer = new HashMap<>();
     for (IssuerConfig issuer : config.issuers()) {
-      keysByIssuer.put(issuer.issuer(), KeySources.fromFile(issuer.jwksFile()));
+      keysByIssuer.put(issuer.issuer(), KeySources.forIssuer(issuer));
     }
     return create(config, keysByIssuer, Clock.systemUTC());
   }
@@ -48,14 +50,18 @@ public final class JwtVerifier {
       AuthConfig config, Map<String, JWKSource<SecurityContext>> keysByIssuer, Clock clock) {
     requireNonNull(clock, "clock");
     Map<String, JWTProcessor<SecurityContext>> processors = new HashMap<>();
+    TokenCache cache = TokenCache.create(config.tokenCache(), config.clockSkew(), clock);
     for (IssuerConfig issuer : config.issuers()) {
       JWKSource<SecurityContext> keys = keysByIssuer.get(issuer.issuer());
       if (keys == null) {
         throw new IllegalArgumentException("no key source for issuer " + issuer.issuer());
       }
       processors.put(issuer.issuer(), processor(issuer, keys, config, clock));
+      if (cache != null && keys instanceof RemoteKeySource remote) {
+        remote.onKeySetChange(() -> cache.invalidateIssuer(issuer.issuer()));
+      }
     }
-    return new JwtVerifier(processors);
+    return new JwtVerifier(processors, cache);
   }
 
   /**
@@ -65,6 +71,21 @@ public final class JwtVerifier {
    *     cannot be fetched
    */
   public Principal verify(String token) throws AuthException {
+    if (cache == null) {
+      return verifyFully(token);
+    }
+    String key = TokenCache.keyOf(token);
+    Principal cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    long generation = cache.generation();
+    Principal principal = verifyFully(token);
+    cache.put(key, principal, generation);
+    return principal;
+  }
+
+  private Principal verifyFully(String token) throws AuthException {
     try {
       SignedJWT jwt = TokenHeaders.parse(token);
       return PrincipalClaims.toPrincipal(process(jwt));

@@ -31,7 +31,8 @@ public final class MethodPolicy {
     Map<String, Requirement> byMethod = new HashMap<>();
     Map<String, Requirement> byService = new HashMap<>();
     for (MethodRule rule : rules) {
-      Requirement requirement = new Requirement(rule.isPublic(), rule.scopes(), rule.clientCert());
+      Requirement requirement =
+          new Requirement(rule.isPublic(), rule.scopes(), rule.clientCert(), rule.endStreamsAtExpiry());
       for (String method : rule.methods()) {
         Requirement previous = method.endsWith(WILDCARD)
             ? byService.put(method.substring(0, method.length() - WILDCARD.length()), requirement)
@@ -61,15 +62,16 @@ public final class MethodPolicy {
    * @param isPublic true when the method may be called without a token
    * @param scopes scopes the token must carry, all of them
    * @param clientCert true when the caller must also present a verified TLS client certificate
+   * @param endStreamsAtExpiry true to end a streaming call when its token expires
    */
-  public record Requirement(boolean isPublic, Set<String> scopes, boolean clientCert) {
+  public record Requirement(boolean isPublic, Set<String> scopes, boolean clientCert, boolean endStreamsAtExpiry) {
     public Requirement {
       scopes = Set.copyOf(scopes);
     }
 
-    /** A requirement that does not ask for a client certificate. */
+    /** A requirement with the defaults: no client certificate, streams end at token expiry. */
     public Requirement(boolean isPublic, Set<String> scopes) {
-      this(isPublic, scopes, false);
+      this(isPublic, scopes, false, true);
     }
   }
 }

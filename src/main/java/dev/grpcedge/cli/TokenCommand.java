@@ -45,7 +45,10 @@ public final class TokenCommand implements Callable<Integer> {
       if (cfg.auth().issuers().isEmpty()) {
         throw new ConfigException(config + ": auth.issuers is empty: nothing to mint tokens for");
       }
-      IssuerConfig issuer = cfg.auth().issuers().get(0);
+      // Only a local dev issuer can be minted for; a remote issuer's tokens come from its identity provider.
+      IssuerConfig issuer = cfg.auth().issuers().stream().filter(i -> i.jwksFile() != null).findFirst()
+          .orElseThrow(() -> new ConfigException(config + ": no issuer with a jwks_file: tokens for issuers with"
+              + " jwks_url or discovery come from their identity provider"));
       Duration lifetime = Durations.parse(ttl);
       Path keyFile = key != null ? key : defaultKey(issuer.jwksFile());
       DevTokenIssuer dev = DevTokenIssuer.load(issuer.issuer(), keyFile, issuer.jwksFile(), Clock.systemUTC());

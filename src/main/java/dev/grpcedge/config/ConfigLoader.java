@@ -1,6 +1,8 @@
 package dev.grpcedge.config;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -140,21 +142,75 @@ public final class ConfigLoader {
     if (issuers.isEmpty() && anyProtected) {
       throw new ConfigException(node.keyPath("issuers"), "at least one issuer is required unless every rule is public");
     }
+    TokenCacheConfig tokenCache = tokenCache(node.child("token_cache"));
     node.rejectUnknownKeys();
-    return new AuthConfig(issuers, rules, skew, maxToken);
+    return new AuthConfig(issuers, rules, skew, maxToken, tokenCache);
+  }
+
+  private static TokenCacheConfig tokenCache(YamlNode node) {
+    TokenCacheConfig defaults = TokenCacheConfig.DEFAULTS;
+    boolean enabled = node.bool("enabled", defaults.enabled());
+    int maxEntries = node.integer("max_entries", defaults.maxEntries(), 1, 10_000_000);
+    node.rejectUnknownKeys();
+    return new TokenCacheConfig(enabled, maxEntries);
   }
 
   private static IssuerConfig issuer(YamlNode node) {
     String issuer = node.requiredString("issuer");
     Path jwks = node.path("jwks_file");
-    if (jwks == null) {
-      throw new ConfigException(node.keyPath("jwks_file"), "is required (the issuer's public keys as a JWKS file)");
+    URI jwksUrl = url(node, "jwks_url", node.string("jwks_url", null));
+    boolean discovery = node.bool("discovery", false);
+    int sources = (jwks == null ? 0 : 1) + (jwksUrl == null ? 0 : 1) + (discovery ? 1 : 0);
+    if (sources != 1) {
+      throw new ConfigException(node.keyPath("jwks_file"),
+          "give exactly one of jwks_file (a local JWKS file), jwks_url, or discovery: true (OIDC discovery from"
+              + " the issuer URL)");
+    }
+    if (discovery) {
+      url(node, "issuer", issuer);
     }
     List<String> audiences = node.stringList("audiences");
     if (audiences.isEmpty()) {
       throw new ConfigException(node.keyPath("audiences"), "at least one audience is required");
     }
-    return new IssuerConfig(issuer, jwks, new LinkedHashSet<>(audiences));
+    if (jwks != null && node.has("keys")) {
+      throw new ConfigException(node.keyPath("keys"), "applies only to jwks_url or discovery, not to jwks_file");
+    }
+    KeyCacheConfig keys = keyCache(node.child("keys"));
+    return new IssuerConfig(issuer, jwks, jwksUrl, discovery, new LinkedHashSet<>(audiences), keys);
+  }
+
+  /** An identity-provider URL: https, or http to a loopback host; null when {@code text} is null. */
+  private static URI url(YamlNode node, String key, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      URI uri = new URI(text.trim());
+      KeyUrls.check(uri);
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException(node.keyPath(key), "not a URL: '" + text + "'");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(node.keyPath(key), e.getMessage());
+    }
+  }
+
+  private static KeyCacheConfig keyCache(YamlNode node) {
+    KeyCacheConfig d = KeyCacheConfig.DEFAULTS;
+    Duration ttl = node.duration("cache_ttl", d.cacheTtl(), Duration.ofSeconds(10), Duration.ofDays(1));
+    Duration ahead = node.duration("refresh_ahead", d.refreshAhead(), Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration refetch = node.duration("min_refetch_interval", d.minRefetchInterval(), Duration.ofSeconds(1),
+        Duration.ofHours(1));
+    Duration timeout = node.duration("http_timeout", d.httpTimeout(), Duration.ofMillis(100), Duration.ofSeconds(30));
+    int maxSize = node.size("max_response_size", d.maxResponseBytes(), 1024, 16 << 20);
+    Duration outage = node.duration("outage_tolerance", d.outageTolerance(), Duration.ZERO, Duration.ofDays(30));
+    node.rejectUnknownKeys();
+    try {
+      return new KeyCacheConfig(ttl, ahead, refetch, timeout, maxSize, outage);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(node.keyPath("cache_ttl"), e.getMessage());
+    }
   }
 
   private static MethodRule rule(YamlNode node) {
@@ -177,7 +233,8 @@ public final class ConfigLoader {
       throw new ConfigException(node.keyPath("public"), "a public rule cannot also require scopes");
     }
     boolean clientCert = clientCert(node);
-    return new MethodRule(methods, new LinkedHashSet<>(scopes), isPublic, clientCert);
+    boolean endStreams = node.bool("end_streams_at_expiry", true);
+    return new MethodRule(methods, new LinkedHashSet<>(scopes), isPublic, clientCert, endStreams);
   }
 
   /** {@code client_cert: required} or {@code optional} (the default) on a method rule. */

@@ -11,15 +11,17 @@ import java.util.Set;
  * @param scopes scopes the token must carry, all of them
  * @param isPublic true when the methods need no token at all
  * @param clientCert true when the caller must also present a verified TLS client certificate
+ * @param endStreamsAtExpiry true to end a streaming call with UNAUTHENTICATED when its token expires
  */
-public record MethodRule(List<String> methods, Set<String> scopes, boolean isPublic, boolean clientCert) {
+public record MethodRule(
+    List<String> methods, Set<String> scopes, boolean isPublic, boolean clientCert, boolean endStreamsAtExpiry) {
   public MethodRule {
     methods = List.copyOf(methods);
     scopes = Set.copyOf(scopes);
   }
 
-  /** A rule that does not ask for a client certificate. */
+  /** A rule with the defaults: no client certificate, streams end at token expiry. */
   public MethodRule(List<String> methods, Set<String> scopes, boolean isPublic) {
-    this(methods, scopes, isPublic, false);
+    this(methods, scopes, isPublic, false, true);
   }
 }

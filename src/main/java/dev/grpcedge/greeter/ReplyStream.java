@@ -1,6 +1,7 @@
 package dev.grpcedge.greeter;
 
 import dev.grpcedge.greeter.proto.HelloReply;
+import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,8 @@ final class ReplyStream {
     activeStreams.incrementAndGet();
     call.setOnCancelHandler(this::stop);
     call.setOnReadyHandler(this::onReady);
+    // The call's Context is cancelled also when an interceptor ends the call (e.g. its token expired).
+    Context.current().addListener(context -> stop(), Runnable::run);
     synchronized (this) {
       pending = scheduler.submit(this::tick);
     }

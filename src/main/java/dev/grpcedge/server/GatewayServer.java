@@ -2,8 +2,10 @@ package dev.grpcedge.server;
 
 import dev.grpcedge.auth.AuthenticationInterceptor;
 import dev.grpcedge.auth.AuthorizationInterceptor;
+import dev.grpcedge.auth.IssuerKeys;
 import dev.grpcedge.auth.JwtVerifier;
 import dev.grpcedge.auth.MethodPolicy;
+import dev.grpcedge.auth.StreamExpiryInterceptor;
 import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.config.LimitsConfig;
 import dev.grpcedge.greeter.GreeterService;
@@ -21,6 +23,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -44,9 +47,11 @@ public final class GatewayServer implements AutoCloseable {
   private final Duration grace;
   private final CertificateReloader tls;
   private final ScheduledExecutorService reloads;
+  private final IssuerKeys keys;
 
   private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
-      GreeterService greeter, Duration grace, CertificateReloader tls, ScheduledExecutorService reloads) {
+      GreeterService greeter, Duration grace, CertificateReloader tls, ScheduledExecutorService reloads,
+      IssuerKeys keys) {
     this.tls = tls;
     this.reloads = reloads;
     this.server = server;
@@ -54,6 +59,7 @@ public final class GatewayServer implements AutoCloseable {
     this.scheduler = scheduler;
     this.greeter = greeter;
     this.grace = grace;
+    this.keys = keys;
   }
 
   /** Checks every file the config names, binds the listener and starts serving. */
@@ -61,7 +67,10 @@ public final class GatewayServer implements AutoCloseable {
     SslProvider provider = TlsContexts.provider(config.tls());
     // Loads and checks the certificate, key and client CAs now; later changes to the files are hot-reloaded.
     CertificateReloader tls = CertificateReloader.create(config.tls(), provider);
-    JwtVerifier verifier = JwtVerifier.create(config.auth());
+    IssuerKeys keys = IssuerKeys.open(config.auth());
+    // Fetch remote key sets before the first call; a provider that is down only delays its own issuer's calls.
+    keys.warm();
+    JwtVerifier verifier = JwtVerifier.create(config.auth(), keys.byIssuer(), Clock.systemUTC());
     MethodPolicy policy = MethodPolicy.from(config.auth().rules());
 
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, daemonThreads("grpc-edge-streams"));
@@ -69,15 +78,19 @@ public final class GatewayServer implements AutoCloseable {
     GreeterService greeter = new GreeterService(scheduler);
     HealthStatusManager health = new HealthStatusManager();
 
+    // No directExecutor(): interceptors run on grpc's application executor, never on a Netty event loop, so a
+    // token verification that has to fetch keys (bounded by keys.http_timeout) holds up only its own call.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
         .sslContext(tls.sslContext());
     applyLimits(builder, config.limits());
-    // Runs first to last: access log -> authentication -> authorization -> service.
+    // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.
     var accessLog = new AccessLogInterceptor();
     var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes());
     var authorization = new AuthorizationInterceptor(policy);
+    var streamExpiry = new StreamExpiryInterceptor(policy, config.auth().clockSkew(), scheduler, Clock.systemUTC());
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
-      builder.addService(ServerInterceptors.intercept(service, authorization, authentication, accessLog));
+      builder.addService(
+          ServerInterceptors.intercept(service, streamExpiry, authorization, authentication, accessLog));
     }
     Server server = builder.build();
     try {
@@ -85,6 +98,7 @@ public final class GatewayServer implements AutoCloseable {
     } catch (IOException e) {
       scheduler.shutdownNow();
       reloads.shutdownNow();
+      keys.close();
       throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
@@ -95,7 +109,7 @@ public final class GatewayServer implements AutoCloseable {
         cert.subject(), cert.serial(), cert.notAfter(), config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
         config.tls().reloadInterval());
     tls.start(reloads);
-    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads);
+    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads, keys);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -144,6 +158,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     scheduler.shutdownNow();
     reloads.shutdownNow();
+    keys.close();
     log.info("grpc-edge stopped");
     return clean;
   }
@@ -158,6 +173,7 @@ public final class GatewayServer implements AutoCloseable {
     server.shutdownNow();
     scheduler.shutdownNow();
     reloads.shutdownNow();
+    keys.close();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -115,6 +115,7 @@ public final class TestGateway implements AutoCloseable {
     private String certFile = "server.pem";
     private String keyFile = "server.key";
     private TestPki pki;
+    private String issuers;
     private String extraIssuers = "";
 
     Builder(Path dir) {
@@ -167,6 +168,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** YAML list items for {@code auth.issuers}, indented by four spaces, instead of the test issuer's file. */
+    public Builder issuers(String yamlItems) {
+      this.issuers = yamlItems;
+      return this;
+    }
+
     public Builder shutdownGrace(String duration) {
       this.grace = duration;
       return this;
@@ -186,16 +193,14 @@ public final class TestGateway implements AutoCloseable {
           %s
           auth:
           %s  issuers:
-              - issuer: %s
-                jwks_file: issuer.jwks.json
-                audiences: [%s]
-          %s  rules:
+          %s
+            rules:
           %s
           limits:
           %s
           shutdown:
             grace: %s
-          """.formatted(certFile, keyFile, tlsExtra, authExtra, ISSUER, AUDIENCE, extraIssuers, rules,
+          """.formatted(certFile, keyFile, tlsExtra, authExtra, issuersYaml(), rules,
               limits.isEmpty() ? "  {}" : limits, grace)
           .replace("limits:\n  {}", "limits: {}");
       try {
@@ -203,6 +208,15 @@ public final class TestGateway implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    private String issuersYaml() {
+      String base = issuers != null ? issuers : """
+              - issuer: %s
+                jwks_file: issuer.jwks.json
+                audiences: [%s]
+          """.formatted(ISSUER, AUDIENCE);
+      return (base.endsWith("\n") ? base : base + "\n") + extraIssuers;
     }
 
     public TestGateway start() {

@@ -1,0 +1,46 @@
+package dev.grpcedge.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How a remote issuer's key set is fetched and cached ({@code auth.issuers[].keys}).
+ *
+ * @param cacheTtl how long a fetched key set is used before it must be fetched again
+ * @param refreshAhead how long before {@code cacheTtl} ends a background refresh starts
+ * @param minRefetchInterval the least time between refetches forced by an unknown {@code kid}
+ * @param httpTimeout connect and read timeout of each request to the identity provider
+ * @param maxResponseBytes largest discovery or JWKS response accepted
+ * @param outageTolerance how long the last good key set keeps serving while the provider is down
+ */
+public record KeyCacheConfig(Duration cacheTtl, Duration refreshAhead, Duration minRefetchInterval,
+    Duration httpTimeout, int maxResponseBytes, Duration outageTolerance) {
+  /** The defaults used when {@code keys} is left out. */
+  public static final KeyCacheConfig DEFAULTS = new KeyCacheConfig(Duration.ofMinutes(5), Duration.ofSeconds(30),
+      Duration.ofSeconds(30), Duration.ofSeconds(2), 256 * 1024, Duration.ofHours(24));
+
+  public KeyCacheConfig {
+    requireNonNull(cacheTtl, "keys.cache_ttl");
+    requireNonNull(refreshAhead, "keys.refresh_ahead");
+    requireNonNull(minRefetchInterval, "keys.min_refetch_interval");
+    requireNonNull(httpTimeout, "keys.http_timeout");
+    requireNonNull(outageTolerance, "keys.outage_tolerance");
+    // nimbus refuses these combinations; say so in config terms at start-up instead.
+    if (refreshAhead.plus(refreshTimeout(httpTimeout)).compareTo(cacheTtl) >= 0) {
+      throw new IllegalArgumentException("refresh_ahead + 3 x http_timeout must be shorter than cache_ttl");
+    }
+    if (minRefetchInterval.compareTo(cacheTtl) >= 0) {
+      throw new IllegalArgumentException("min_refetch_interval must be shorter than cache_ttl");
+    }
+  }
+
+  /** How long callers wait for a refresh in progress: a connect and a read timeout, with room to spare. */
+  public Duration refreshTimeout() {
+    return refreshTimeout(httpTimeout);
+  }
+
+  private static Duration refreshTimeout(Duration httpTimeout) {
+    return httpTimeout.multipliedBy(3);
+  }
+}
