@@ -93,19 +93,31 @@ public final class VerifyThroughput {
     }
   }
 
-  /** Verifies on {@code threads} threads for {@code warmup} (uncounted), then {@code duration}; returns per second. */
-  public double run(int threads, Duration warmup, Duration duration) throws InterruptedException {
-    verifyFor(threads, warmup);
-    return verifyFor(threads, duration) / (duration.toNanos() / 1e9);
+  /**
+   * Verifies on {@code threads} threads for {@code warmup} (uncounted), then {@code duration}.
+   *
+   * @return verifications per second of wall time, and per second of CPU time the verifying threads got; on a
+   *     shared machine the second is the steadier figure, as it does not count time other processes took
+   */
+  public Result run(int threads, Duration warmup, Duration duration) throws InterruptedException {
+    verifyFor(threads, warmup, new AtomicLong());
+    AtomicLong cpuNanos = new AtomicLong();
+    long n = verifyFor(threads, duration, cpuNanos);
+    return new Result(n / (duration.toNanos() / 1e9), n / (cpuNanos.get() / 1e9));
   }
 
-  private long verifyFor(int threads, Duration period) throws InterruptedException {
+  /** Verifications per second of wall time and per CPU-second. */
+  public record Result(double perSecond, double perCpuSecond) {}
+
+  private long verifyFor(int threads, Duration period, AtomicLong cpuNanos) throws InterruptedException {
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     AtomicLong total = new AtomicLong();
     long end = System.nanoTime() + period.toNanos();
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int offset = t;
       Thread worker = new Thread(() -> {
+        long cpuStart = cpu.getCurrentThreadCpuTime();
         long n = 0;
         for (int i = offset; System.nanoTime() - end < 0; i++) {
           try {
@@ -116,6 +128,7 @@ public final class VerifyThroughput {
           n++;
         }
         total.addAndGet(n);
+        cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - cpuStart);
       }, "bench-verify-" + t);
       workers.add(worker);
       worker.start();
