@@ -12,7 +12,10 @@ import java.security.Key;
 import java.util.HashSet;
 import java.util.Set;
 
-/** nimbus's verifier factory, plus Ed25519 (through Tink) for keys from {@link IssuerKeySelector}. */
+/**
+ * nimbus's verifier factory, plus Ed25519 (through Tink) for keys from {@link IssuerKeySelector}, with ECDSA
+ * signatures checked by BoringSSL ({@link JcaProviders}) when it loads.
+ */
 final class IssuerVerifierFactory implements JWSVerifierFactory {
   private final DefaultJWSVerifierFactory delegate = new DefaultJWSVerifierFactory();
 
@@ -24,7 +27,13 @@ final class IssuerVerifierFactory implements JWSVerifierFactory {
       }
       return new Ed25519Verifier(ed.jwk());
     }
-    return delegate.createJWSVerifier(header, key);
+    JWSVerifier verifier = delegate.createJWSVerifier(header, key);
+    if (JWSAlgorithm.Family.EC.contains(header.getAlgorithm())) {
+      // Only the signature arithmetic moves to BoringSSL: nimbus still checks the key's curve point and the
+      // signature's r and s ranges before handing it on.
+      JcaProviders.ecdsa().ifPresent(verifier.getJCAContext()::setProvider);
+    }
+    return verifier;
   }
 
   @Override
