@@ -12,15 +12,21 @@ import org.HdrHistogram.HistogramIterationValue;
  * percentiles of the {@code OK} operations, as text for people or JSON for machines.
  *
  * @param latencies microseconds
+ * @param serverCpuSeconds CPU time the server used in the measured period, NaN when not measured
  */
 public record BenchReport(String label, String target, String method, String shape, int connections,
-    double seconds, long ok, Map<Status.Code, Long> errors, Histogram latencies) {
+    double seconds, long ok, Map<Status.Code, Long> errors, Histogram latencies, double serverCpuSeconds) {
 
   /** The percentiles every report shows. */
   static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
   public double okPerSecond() {
     return seconds > 0 ? ok / seconds : 0;
+  }
+
+  /** OK operations per second of server CPU time, NaN when the server's CPU time was not measured. */
+  public double okPerServerCpuSecond() {
+    return serverCpuSeconds > 0 ? ok / serverCpuSeconds : Double.NaN;
   }
 
   public long errorCount() {
@@ -41,6 +47,10 @@ public record BenchReport(String label, String target, String method, String sha
     out.append(String.format(Locale.ROOT, "%s: %s, %s, %d connection(s), %.1f s measured against %s%n",
         label, method, shape, connections, seconds, target));
     out.append(String.format(Locale.ROOT, "  OK/s      %.1f  (%d OK, %d errors)%n", okPerSecond(), ok, errorCount()));
+    if (serverCpuSeconds > 0) {
+      out.append(String.format(Locale.ROOT, "  server    %.2f CPU-seconds, %.1f OK per server CPU-second%n",
+          serverCpuSeconds, okPerServerCpuSecond()));
+    }
     if (!errors.isEmpty()) {
       StringJoiner codes = new StringJoiner(" ");
       errors.forEach((code, n) -> codes.add(code + "=" + n));
@@ -57,9 +67,11 @@ public record BenchReport(String label, String target, String method, String sha
     return String.format(Locale.ROOT,
         "{\"label\":%s,\"target\":%s,\"method\":%s,\"shape\":%s,\"connections\":%d,\"seconds\":%.3f,"
             + "\"ok\":%d,\"ok_per_second\":%.1f,\"errors\":%s,\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,"
-            + "\"p99\":%.3f,\"p99_9\":%.3f,\"max\":%.3f}}",
+            + "\"p99\":%.3f,\"p99_9\":%.3f,\"max\":%.3f}%s}",
         quote(label), quote(target), quote(method), quote(shape), connections, seconds, ok, okPerSecond(),
-        errorsJson, millisAt(50), millisAt(90), millisAt(99), millisAt(99.9), maxMillis());
+        errorsJson, millisAt(50), millisAt(90), millisAt(99), millisAt(99.9), maxMillis(),
+        serverCpuSeconds > 0 ? String.format(Locale.ROOT, ",\"server_cpu_seconds\":%.3f,\"ok_per_server_cpu_second\":%.1f",
+            serverCpuSeconds, okPerServerCpuSecond()) : "");
   }
 
   /** The latency distribution as {@code percentile<TAB>milliseconds} lines, for the chart. */

@@ -22,7 +22,13 @@ public final class LoadRun {
 
   /** Warms up, measures for {@code duration}, and returns the recorder with the measured operations. */
   public Measured run(Duration warmup, Duration duration) throws InterruptedException {
+    return run(warmup, duration, null);
+  }
+
+  /** As {@link #run(Duration, Duration)}, also measuring the CPU time {@code server} uses (null: not measured). */
+  public Measured run(Duration warmup, Duration duration, ServerCpu server) throws InterruptedException {
     LatencyRecorder recorder = new LatencyRecorder();
+    double cpuUsed;
     if (!warmup.isZero()) {
       shape.drive(workload, recorder, System.nanoTime() + warmup.toNanos());
     }
@@ -31,6 +37,7 @@ public final class LoadRun {
       t.setDaemon(true);
       return t;
     });
+    double cpuStart = server == null ? Double.NaN : server.seconds();
     long start = System.nanoTime();
     recorder.startMeasuring();
     if (progress != null) {
@@ -42,6 +49,7 @@ public final class LoadRun {
       shape.drive(workload, recorder, start + duration.toNanos());
     } finally {
       recorder.stopMeasuring();
+      cpuUsed = server == null ? Double.NaN : server.seconds() - cpuStart;
       ticker.shutdownNow();
       if (progress != null) {
         progress.print("\r" + " ".repeat(60) + "\r");
@@ -49,9 +57,15 @@ public final class LoadRun {
       }
     }
     // The measured time is the offered period: calls finishing after it were started inside it.
-    return new Measured(recorder, duration.toNanos() / 1e9);
+    return new Measured(recorder, duration.toNanos() / 1e9, cpuUsed);
   }
 
-  /** What one run measured. */
-  public record Measured(LatencyRecorder recorder, double seconds) {}
+  /** What one run measured; {@code serverCpuSeconds} is NaN when not measured. */
+  public record Measured(LatencyRecorder recorder, double seconds, double serverCpuSeconds) {
+    /** The report for this run. */
+    public BenchReport report(String label, String target, String method, LoadShape shape, int connections) {
+      return new BenchReport(label, target, method, shape.describe(), connections, seconds, recorder.ok(),
+          recorder.errorsByCode(), recorder.latencies(), serverCpuSeconds);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import dev.grpcedge.bench.BenchReport;
 import dev.grpcedge.bench.BidiWorkload;
 import dev.grpcedge.bench.LoadRun;
 import dev.grpcedge.bench.LoadShape;
+import dev.grpcedge.bench.ServerCpu;
 import dev.grpcedge.bench.UnaryWorkload;
 import dev.grpcedge.bench.Workload;
 import dev.grpcedge.config.Durations;
@@ -88,6 +89,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--percentiles-out", description = "Also write the latency distribution (percentile, ms) to this file.")
   Path percentilesOut;
 
+  @Option(names = "--server-pid", description = "PID of the server, when on this machine: also report OK per server CPU-second.")
+  Long serverPid;
+
   @Option(names = "--no-progress", description = "No progress line on stderr.")
   boolean noProgress;
 
@@ -113,9 +117,9 @@ public final class BenchCommand implements Callable<Integer> {
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     BenchReport report;
     try (Workload workload = workload(BenchChannels.open(target, caFile(), connections, tokens), request)) {
-      LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err).run(warm, measured);
-      report = new BenchReport(label, target, method.name(), shape.describe(), connections, result.seconds(),
-          result.recorder().ok(), result.recorder().errorsByCode(), result.recorder().latencies());
+      LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err)
+          .run(warm, measured, serverPid == null ? null : new ServerCpu(serverPid));
+      report = result.report(label, target, method.name(), shape, connections);
     } catch (TlsException | IllegalArgumentException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;

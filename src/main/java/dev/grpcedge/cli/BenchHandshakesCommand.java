@@ -4,6 +4,8 @@ import dev.grpcedge.bench.BenchReport;
 import dev.grpcedge.bench.HandshakeLoad;
 import dev.grpcedge.bench.LoadRun;
 import dev.grpcedge.bench.LoadShape;
+import dev.grpcedge.bench.ServerCpu;
+import dev.grpcedge.bench.ClientCrypto;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.tls.TlsContexts;
 import java.nio.file.Path;
@@ -39,11 +41,17 @@ public final class BenchHandshakesCommand implements Callable<Integer> {
   @Option(names = "--label", defaultValue = "handshakes", description = "Name of this run in the report.")
   String label;
 
+  @Option(names = "--server-pid", description = "PID of the server, when on this machine: also report handshakes per server CPU-second.")
+  Long serverPid;
+
   @Option(names = "--json", description = "Print the report as one JSON object.")
   boolean json;
 
   @Override
   public Integer call() throws InterruptedException {
+    if (!ClientCrypto.preferBoringSsl()) {
+      System.err.println("grpc-edge bench: Conscrypt is not available; the client's certificate checks may limit the figures");
+    }
     int colon = target.lastIndexOf(':');
     if (colon < 1) {
       System.err.println("grpc-edge bench handshakes: --target must be HOST:PORT");
@@ -53,9 +61,9 @@ public final class BenchHandshakesCommand implements Callable<Integer> {
     int port = Integer.parseInt(target.substring(colon + 1));
     LoadShape shape = LoadShape.closed(concurrency);
     try (HandshakeLoad load = new HandshakeLoad(host, port, TlsContexts.client(ca.toFile()), resume, threads)) {
-      LoadRun.Measured m = new LoadRun(load, shape, null).run(Durations.parse(warmup), Durations.parse(duration));
-      BenchReport report = new BenchReport(label, target, resume ? "TLS handshake (resumed)" : "TLS handshake (full)",
-          shape.describe(), 0, m.seconds(), m.recorder().ok(), m.recorder().errorsByCode(), m.recorder().latencies());
+      LoadRun.Measured m = new LoadRun(load, shape, null).run(Durations.parse(warmup), Durations.parse(duration),
+          serverPid == null ? null : new ServerCpu(serverPid));
+      BenchReport report = m.report(label, target, resume ? "TLS handshake (resumed)" : "TLS handshake (full)", shape, 0);
       System.out.print(json ? report.json() + "\n" : report.text());
       return report.errorCount() == 0 && report.ok() > 0 ? 0 : 1;
     }

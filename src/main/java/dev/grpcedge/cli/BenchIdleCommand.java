@@ -1,6 +1,7 @@
 package dev.grpcedge.cli;
 
 import dev.grpcedge.bench.IdleConnections;
+import dev.grpcedge.bench.ClientCrypto;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.tls.TlsContexts;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ public final class BenchIdleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (!ClientCrypto.preferBoringSsl()) {
+      System.err.println("grpc-edge bench: Conscrypt is not available; the client's certificate checks may limit the figures");
+    }
     int colon = target.lastIndexOf(':');
     String host = target.substring(0, colon);
     int port = Integer.parseInt(target.substring(colon + 1));

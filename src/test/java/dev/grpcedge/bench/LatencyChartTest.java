@@ -22,7 +22,7 @@ class LatencyChartTest {
     for (int i = 1; i <= 10_000; i++) {
       h.recordValue(100 + i % 900);
     }
-    BenchReport report = new BenchReport("a", "t", "SayHello", "closed", 1, 1, 10_000, Map.<Status.Code, Long>of(), h);
+    BenchReport report = new BenchReport("a", "t", "SayHello", "closed", 1, 1, 10_000, Map.<Status.Code, Long>of(), h, Double.NaN);
     Path table = Files.writeString(dir.resolve("a.tsv"), report.percentileTable());
     Path png = dir.resolve("chart.png");
     System.setProperty("java.awt.headless", "true");
