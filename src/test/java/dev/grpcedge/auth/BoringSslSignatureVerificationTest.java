@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ES256 signatures are checked by BoringSSL (Conscrypt) and still refuse every forgery the JDK path refuses. */
-class EcdsaVerificationTest {
+/** ES256 and RS256 signatures are checked by BoringSSL (Conscrypt), which still refuses every forgery. */
+class BoringSslSignatureVerificationTest {
   @TempDir static Path dir;
   static TestIssuer issuer;
   static JwtVerifier verifier;
@@ -34,6 +34,15 @@ class EcdsaVerificationTest {
     var header = new JWSHeader(JWSAlgorithm.ES256);
     var created = new IssuerVerifierFactory().createJWSVerifier(header, issuer.ecKey().toECPublicKey());
     assertEquals("Conscrypt", created.getJCAContext().getProvider().getName());
+  }
+
+  @Test
+  void rs256VerifierUsesConscryptAndPs256StaysWithTheJdk() throws Exception {
+    var factory = new IssuerVerifierFactory();
+    var rsa = issuer.rsaKey().toRSAPublicKey();
+    assertEquals("Conscrypt",
+        factory.createJWSVerifier(new JWSHeader(JWSAlgorithm.RS256), rsa).getJCAContext().getProvider().getName());
+    assertEquals(null, factory.createJWSVerifier(new JWSHeader(JWSAlgorithm.PS256), rsa).getJCAContext().getProvider());
   }
 
   @Test
