@@ -1,5 +1,7 @@
 package dev.grpcedge;
 
+import dev.grpcedge.cli.BenchCommand;
+import dev.grpcedge.cli.BenchServerCommand;
 import dev.grpcedge.cli.CallCommand;
 import dev.grpcedge.cli.ServeCommand;
 import dev.grpcedge.cli.TokenCommand;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A secured public-edge gRPC gateway: TLS, OAuth2 bearer JWTs, rotating certificates.",
-    subcommands = {ServeCommand.class, TokenCommand.class, CallCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class, CallCommand.class, BenchCommand.class,
+        BenchServerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

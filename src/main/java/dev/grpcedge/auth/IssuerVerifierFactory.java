@@ -12,8 +12,15 @@ import java.security.Key;
 import java.util.HashSet;
 import java.util.Set;
 
-/** nimbus's verifier factory, plus Ed25519 (through Tink) for keys from {@link IssuerKeySelector}. */
+/**
+ * nimbus's verifier factory, plus Ed25519 (through Tink) for keys from {@link IssuerKeySelector}, with ECDSA and
+ * RSA PKCS#1 signatures checked by BoringSSL ({@link JcaProviders}) when it loads.
+ */
 final class IssuerVerifierFactory implements JWSVerifierFactory {
+  /** ECDSA and RSA PKCS#1 v1.5; RSA-PSS stays with the JDK, whose PSS parameter handling nimbus relies on. */
+  private static final Set<JWSAlgorithm> BORINGSSL_VERIFIED = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+      JWSAlgorithm.ES512, JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
+
   private final DefaultJWSVerifierFactory delegate = new DefaultJWSVerifierFactory();
 
   @Override
@@ -24,7 +31,13 @@ final class IssuerVerifierFactory implements JWSVerifierFactory {
       }
       return new Ed25519Verifier(ed.jwk());
     }
-    return delegate.createJWSVerifier(header, key);
+    JWSVerifier verifier = delegate.createJWSVerifier(header, key);
+    if (BORINGSSL_VERIFIED.contains(header.getAlgorithm())) {
+      // Only the signature arithmetic moves to BoringSSL: nimbus still checks the key's curve point and the
+      // signature's r and s ranges before handing it on.
+      JcaProviders.signatures().ifPresent(verifier.getJCAContext()::setProvider);
+    }
+    return verifier;
   }
 
   @Override

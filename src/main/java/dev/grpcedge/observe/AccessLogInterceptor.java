@@ -120,7 +120,9 @@ public final class AccessLogInterceptor implements ServerInterceptor {
       if (!written.compareAndSet(false, true) || !log.isInfoEnabled()) {
         return;
       }
-      double millis = (System.nanoTime() - startNanos) / 1e6;
+      // Two decimals by hand: String.format parses its pattern and builds a Formatter on every call.
+      long hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
+      long fraction = hundredths % 100;
       Principal p = principal;
       String description = finalStatus.getDescription();
       log.info("peer={} method={} sub={} status={} duration_ms={} in={} out={}{}{}",
@@ -128,7 +130,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
           method,
           p == null ? "-" : p.subject(),
           finalStatus.getCode(),
-          String.format("%.2f", millis),
+          (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction,
           messagesIn.get(),
           messagesOut.get(),
           clientCert == null ? "" : " client_cert=\"" + clientCert.subject().replace('"', '\'') + "\" client_sans="

@@ -1,0 +1,14 @@
+package dev.grpcedge.bench;
+
+import io.grpc.Status;
+import java.util.function.Consumer;
+
+/** One kind of operation a load shape can issue: a unary call, or one message round trip on a stream. */
+public interface Workload extends AutoCloseable {
+  /** Starts one operation without blocking; {@code done} gets its status code exactly once, from any thread. */
+  void issue(Consumer<Status.Code> done);
+
+  /** Ends open streams and closes the channels. */
+  @Override
+  void close();
+}

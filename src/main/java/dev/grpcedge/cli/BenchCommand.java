@@ -1,0 +1,179 @@
+package dev.grpcedge.cli;
+
+import dev.grpcedge.bench.BenchChannels;
+import dev.grpcedge.bench.BenchReport;
+import dev.grpcedge.bench.BidiWorkload;
+import dev.grpcedge.bench.LoadRun;
+import dev.grpcedge.bench.LoadShape;
+import dev.grpcedge.bench.ServerCpu;
+import dev.grpcedge.bench.UnaryWorkload;
+import dev.grpcedge.bench.Workload;
+import dev.grpcedge.config.Durations;
+import dev.grpcedge.greeter.proto.HelloRequest;
+import dev.grpcedge.tls.TlsException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code grpc-edge bench}: a load generator for any grpc-edge or Greeter. Counts only {@code OK} calls, reports
+ * errors by status code and HdrHistogram latency percentiles. Exits 0 when every measured call was {@code OK}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Load a Greeter over TLS and report OK calls/s, errors by status and latency percentiles.",
+        "Exit status: 0 when every measured call was OK, 1 when some were not, 2 on bad options."},
+    subcommands = {BenchHandshakesCommand.class, BenchIdleCommand.class, BenchVerifyCommand.class,
+        BenchChartCommand.class})
+public final class BenchCommand implements Callable<Integer> {
+  /** What one operation is. */
+  enum Method {
+    SayHello,
+    BidiHello
+  }
+
+  @Option(names = "--target", defaultValue = "localhost:8443", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
+  String target;
+
+  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem if present, else the system trust store).")
+  Path ca;
+
+  @Option(names = "--token", description = "Bearer token for every connection (default: $GRPC_EDGE_TOKEN).")
+  String token;
+
+  @Option(names = "--token-file", description = "Tokens, one per line, given to the connections round robin.")
+  Path tokenFile;
+
+  @Option(names = "--method", defaultValue = "SayHello",
+      description = "SayHello (unary calls) or BidiHello (message round trips on streams) (default: ${DEFAULT-VALUE}).")
+  Method method;
+
+  @Option(names = "--connections", defaultValue = "1", description = "TLS connections (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @ArgGroup(exclusive = true)
+  Load load = new Load();
+
+  /** Closed or open loop. */
+  static final class Load {
+    @Option(names = "--concurrency", description = "Closed loop: operations in flight (default: 64).")
+    Integer concurrency;
+
+    @Option(names = "--rate", description = "Open loop: operations per second offered, however the server keeps up.")
+    Double rate;
+  }
+
+  @Option(names = "--warmup", defaultValue = "5s", description = "Uncounted warm-up, e.g. 5s (default: ${DEFAULT-VALUE}).")
+  String warmup;
+
+  @Option(names = "--duration", defaultValue = "10s", description = "Measured period, e.g. 30s (default: ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(names = "--payload-bytes", defaultValue = "5",
+      description = "Length of the name sent, 1 to 256 (the Greeter's limit) (default: ${DEFAULT-VALUE}).")
+  int payloadBytes;
+
+  @Option(names = "--label", defaultValue = "grpc-edge bench", description = "Name of this run in the report.")
+  String label;
+
+  @Option(names = "--json", description = "Print the report as one JSON object.")
+  boolean json;
+
+  @Option(names = "--percentiles-out", description = "Also write the latency distribution (percentile, ms) to this file.")
+  Path percentilesOut;
+
+  @Option(names = "--server-pid", description = "PID of the server, when on this machine: also report OK per server CPU-second.")
+  Long serverPid;
+
+  @Option(names = "--no-progress", description = "No progress line on stderr.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Duration warm;
+    Duration measured;
+    List<String> tokens;
+    try {
+      warm = Durations.parse(warmup);
+      measured = Durations.parse(duration);
+      if (measured.isZero() || connections < 1 || payloadBytes < 1 || payloadBytes > 256) {
+        throw new IllegalArgumentException("--duration must be positive, --connections at least 1, "
+            + "--payload-bytes 1 to 256");
+      }
+      tokens = tokens();
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("grpc-edge bench: " + e.getMessage());
+      return 2;
+    }
+    LoadShape shape = load.rate != null ? LoadShape.open(load.rate)
+        : LoadShape.closed(load.concurrency == null ? 64 : load.concurrency);
+    HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
+    BenchReport report;
+    try (Workload workload = workload(BenchChannels.open(target, caFile(), connections, tokens), request)) {
+      LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err)
+          .run(warm, measured, serverPid == null ? null : new ServerCpu(serverPid));
+      report = result.report(label, target, method.name(), shape, connections);
+    } catch (TlsException | IllegalArgumentException e) {
+      System.err.println("grpc-edge bench: " + e.getMessage());
+      return 2;
+    }
+    System.out.print(json ? report.json() + "\n" : report.text());
+    if (percentilesOut != null && !writeAtomically(percentilesOut, report.percentileTable())) {
+      return 2;
+    }
+    return report.errorCount() == 0 && report.ok() > 0 ? 0 : 1;
+  }
+
+  private Workload workload(BenchChannels channels, HelloRequest request) {
+    return method == Method.BidiHello ? new BidiWorkload(channels, request) : new UnaryWorkload(channels, request);
+  }
+
+  private List<String> tokens() throws IOException {
+    List<String> out = new ArrayList<>();
+    if (tokenFile != null) {
+      for (String line : Files.readAllLines(tokenFile)) {
+        if (!line.isBlank()) {
+          out.add(line.trim());
+        }
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException(tokenFile + ": no tokens in it");
+      }
+      return out;
+    }
+    String bearer = token != null ? token : System.getenv("GRPC_EDGE_TOKEN");
+    if (bearer != null && !bearer.isBlank()) {
+      out.add(bearer.trim());
+    }
+    return out;
+  }
+
+  private Path caFile() {
+    if (ca != null) {
+      return ca;
+    }
+    Path dev = Path.of("certs", "ca.pem");
+    return Files.isReadable(dev) ? dev : null;
+  }
+
+  static boolean writeAtomically(Path file, String text) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+      Files.writeString(tmp, text);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (IOException e) {
+      System.err.println("grpc-edge bench: cannot write " + file + ": " + e.getMessage());
+      return false;
+    }
+  }
+}

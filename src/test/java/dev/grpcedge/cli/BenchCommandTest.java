@@ -1,0 +1,86 @@
+package dev.grpcedge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grpcedge.Main;
+import dev.grpcedge.testing.ConsoleCapture;
+import dev.grpcedge.testing.TestGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A smoke run of {@code grpc-edge bench} against a real gateway over TLS (about ten seconds in all): it completes,
+ * counts OK calls and reports errors by status code. No timing is asserted: CI machines are noisy.
+ */
+class BenchCommandTest {
+  @TempDir static Path dir;
+  static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.in(dir).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  private static ConsoleCapture.Result bench(String... args) {
+    List<String> all = new ArrayList<>(List.of("bench", "--target", gateway.target(), "--ca",
+        gateway.caFile().toString(), "--json", "--no-progress", "--connections", "2"));
+    all.addAll(List.of(args));
+    return ConsoleCapture.run(() -> Main.run(all.toArray(new String[0])));
+  }
+
+  private static long ok(String json) {
+    Matcher m = Pattern.compile("\"ok\":(\\d+)").matcher(json);
+    assertTrue(m.find(), json);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void unaryClosedLoopCompletesWithOnlyOkCalls() throws Exception {
+    Path percentiles = dir.resolve("unary.tsv");
+    var run = bench("--token", gateway.token("greet"), "--concurrency", "8", "--warmup", "1s", "--duration", "3s",
+        "--percentiles-out", percentiles.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(ok(run.out()) > 0, run.out());
+    assertTrue(run.out().contains("\"errors\":{}"), run.out());
+    assertTrue(Files.readString(percentiles).lines().count() > 2, "percentile table written");
+  }
+
+  @Test
+  void openLoopOffersTheRateAndCountsOkCalls() {
+    var run = bench("--token", gateway.token("greet"), "--rate", "100", "--warmup", "0s", "--duration", "2s");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("open loop, 100 calls/s offered"), run.out());
+    assertTrue(ok(run.out()) > 0, run.out());
+  }
+
+  @Test
+  void bidiStreamingRunCompletesWithOnlyOkMessages() {
+    var run = bench("--token", gateway.token("greet"), "--method", "BidiHello", "--concurrency", "8",
+        "--warmup", "1s", "--duration", "2s");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(ok(run.out()) > 0, run.out());
+    assertTrue(run.out().contains("\"errors\":{}"), run.out());
+  }
+
+  @Test
+  void callsWithoutATokenAreCountedAsUnauthenticatedAndExitOne() {
+    var run = bench("--concurrency", "4", "--warmup", "0s", "--duration", "1s");
+    assertEquals(1, run.exitCode(), run.err());
+    assertEquals(0, ok(run.out()), run.out());
+    assertTrue(run.out().matches("(?s).*\"errors\":\\{\"UNAUTHENTICATED\":[1-9]\\d*}.*"), run.out());
+  }
+}
