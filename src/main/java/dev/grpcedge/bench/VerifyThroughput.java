@@ -22,6 +22,7 @@ import dev.grpcedge.auth.AuthException;
 import dev.grpcedge.auth.JwtVerifier;
 import dev.grpcedge.config.AuthConfig;
 import dev.grpcedge.config.IssuerConfig;
+import dev.grpcedge.config.TokenCacheConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,9 +83,10 @@ public final class VerifyThroughput {
         jwt.sign(signer);
         tokens.add(jwt.serialize());
       }
+      // The cache off: this measures what every first sight of a token costs (signature and claims).
       AuthConfig config = new AuthConfig(
           List.of(new IssuerConfig(ISSUER, Path.of("bench.jwks.json"), Set.of(AUDIENCE))), List.of(),
-          Duration.ofSeconds(60), 8192);
+          Duration.ofSeconds(60), 8192, new TokenCacheConfig(false, 1));
       Map<String, com.nimbusds.jose.jwk.source.JWKSource<SecurityContext>> keys =
           Map.of(ISSUER, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())));
       return new VerifyThroughput(JwtVerifier.create(config, keys, Clock.systemUTC()), List.copyOf(tokens));
