@@ -128,14 +128,33 @@ public final class AccessLogInterceptor implements ServerInterceptor {
       log.info("peer={} method={} sub={} status={} duration_ms={} in={} out={}{}{}",
           peer == null ? "-" : peer,
           method,
-          p == null ? "-" : p.subject(),
+          p == null ? "-" : safe(p.subject()),
           finalStatus.getCode(),
           (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction,
           messagesIn.get(),
           messagesOut.get(),
-          clientCert == null ? "" : " client_cert=\"" + clientCert.subject().replace('"', '\'') + "\" client_sans="
-              + (clientCert.sans().isEmpty() ? "-" : String.join(",", clientCert.sans())),
-          description == null ? "" : " desc=\"" + description.replace('"', '\'') + "\"");
+          clientCert == null ? "" : " client_cert=\"" + safe(clientCert.subject()) + "\" client_sans="
+              + (clientCert.sans().isEmpty() ? "-" : safe(String.join(",", clientCert.sans()))),
+          description == null ? "" : " desc=\"" + safe(description) + "\"");
     }
+  }
+
+  /**
+   * One line per call, whatever the caller sent: control characters (a forged line break in a token's {@code sub},
+   * a status description or a certificate subject) become {@code ?}, and quotes become apostrophes.
+   */
+  static String safe(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      char replacement = c == '"' ? '\'' : (c < 0x20 || c == 0x7f) ? '?' : c;
+      if (replacement != c && out == null) {
+        out = new StringBuilder(text.length()).append(text, 0, i);
+      }
+      if (out != null) {
+        out.append(replacement);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 }

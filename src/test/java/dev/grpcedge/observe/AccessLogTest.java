@@ -106,4 +106,20 @@ class AccessLogTest {
     assertTrue(line.contains("sub=alice status=CANCELLED"), line);
     assertTrue(line.contains(" in=1 "), line);
   }
+
+  @Test
+  void forgedLineBreakInTheSubjectCannotSplitTheLine() throws Exception {
+    String token = gateway.issuer().token().sub("mallory\n2026-01-01 INFO access - peer=x sub=admin status=OK")
+        .scopes("greet").sign();
+    gateway.blockingStub(token).sayHelloAgain(ALICE);
+    String line = awaitLine("greeter.Greeter/SayHelloAgain");
+    assertFalse(line.contains("\n"), line);
+    assertTrue(line.contains("sub=mallory?2026-01-01 INFO access"), line);
+  }
+
+  @Test
+  void safeReplacesControlCharactersAndQuotesOnly() {
+    assertEquals("plain text", AccessLogInterceptor.safe("plain text"));
+    assertEquals("a?b?c'd'", AccessLogInterceptor.safe("a\rb\nc\"d\""));
+  }
 }
