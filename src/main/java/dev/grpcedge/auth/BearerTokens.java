@@ -11,6 +11,8 @@ public final class BearerTokens {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final String SCHEME = "Bearer";
+  // A table rather than a chain of comparisons: every call's token, hundreds of characters, is scanned.
+  private static final boolean[] B64TOKEN = b64TokenTable();
 
   private BearerTokens() {}
 
@@ -72,7 +74,21 @@ public final class BearerTokens {
   }
 
   private static boolean isB64TokenChar(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    return c < B64TOKEN.length && B64TOKEN[c];
+  }
+
+  private static boolean[] b64TokenTable() {
+    boolean[] table = new boolean[128];
+    for (char c = 'A'; c <= 'Z'; c++) {
+      table[c] = true;
+      table[Character.toLowerCase(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      table[c] = true;
+    }
+    for (char c : "-._~+/".toCharArray()) {
+      table[c] = true;
+    }
+    return table;
   }
 }

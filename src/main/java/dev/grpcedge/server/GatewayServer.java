@@ -12,6 +12,7 @@ import dev.grpcedge.greeter.GreeterService;
 import dev.grpcedge.observe.AccessLogInterceptor;
 import dev.grpcedge.tls.CertificateReloader;
 import dev.grpcedge.tls.CertificateStatus;
+import dev.grpcedge.tls.PeerCertificates;
 import dev.grpcedge.tls.TlsContexts;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -81,7 +82,9 @@ public final class GatewayServer implements AutoCloseable {
     // No directExecutor(): interceptors run on grpc's application executor, never on a Netty event loop, so a
     // token verification that has to fetch keys (bounded by keys.http_timeout) holds up only its own call.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
-        .sslContext(tls.sslContext());
+        .sslContext(tls.sslContext())
+        // Reads the client certificate once per connection rather than once per call.
+        .addTransportFilter(new PeerCertificates());
     applyLimits(builder, config.limits());
     // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.
     var accessLog = new AccessLogInterceptor();

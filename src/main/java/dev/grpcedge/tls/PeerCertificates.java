@@ -1,7 +1,9 @@
 package dev.grpcedge.tls;
 
+import io.grpc.Attributes;
 import io.grpc.Grpc;
 import io.grpc.ServerCall;
+import io.grpc.ServerTransportFilter;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -12,13 +14,32 @@ import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
-/** Reads the client certificate the TLS handshake verified for a call, for policy rules and the access log. */
-public final class PeerCertificates {
-  private PeerCertificates() {}
+/**
+ * Reads the client certificate the TLS handshake verified, for policy rules and the access log. Installed as a
+ * {@link ServerTransportFilter}, it reads the certificate once per connection, when the handshake is done, and
+ * keeps it in the transport's attributes: asking the TLS session on every call costs an exception per call when
+ * the client sent no certificate, and a certificate parse when it did.
+ */
+public final class PeerCertificates extends ServerTransportFilter {
+  private static final Attributes.Key<Optional<ClientCertificate>> CLIENT_CERTIFICATE =
+      Attributes.Key.create("grpc-edge.client-certificate");
+
+  @Override
+  public Attributes transportReady(Attributes transportAttrs) {
+    return transportAttrs.toBuilder()
+        .set(CLIENT_CERTIFICATE, read(transportAttrs.get(Grpc.TRANSPORT_ATTR_SSL_SESSION)))
+        .build();
+  }
 
   /** The call's verified client certificate, or empty when the client sent none. */
   public static Optional<ClientCertificate> of(ServerCall<?, ?> call) {
-    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    Attributes attributes = call.getAttributes();
+    Optional<ClientCertificate> known = attributes.get(CLIENT_CERTIFICATE);
+    // Read from the session only on a server built without the filter.
+    return known != null ? known : read(attributes.get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+  }
+
+  private static Optional<ClientCertificate> read(SSLSession session) {
     if (session == null) {
       return Optional.empty();
     }
