@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     description = {"Load a Greeter over TLS and report OK calls/s, errors by status and latency percentiles.",
         "Exit status: 0 when every measured call was OK, 1 when some were not, 2 on bad options."},
     subcommands = {BenchHandshakesCommand.class, BenchIdleCommand.class, BenchVerifyCommand.class,
-        BenchChartCommand.class})
+        BenchChartCommand.class, BenchBatchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   /** What one operation is. */
   enum Method {

@@ -83,4 +83,44 @@ class BenchCommandTest {
     assertEquals(0, ok(run.out()), run.out());
     assertTrue(run.out().matches("(?s).*\"errors\":\\{\"UNAUTHENTICATED\":[1-9]\\d*}.*"), run.out());
   }
+
+  @Test
+  void batchRunsEveryPlannedRunInOneJvmAndReportsEach(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+    List<String> common = List.of("--target", gateway.target(), "--ca", gateway.caFile().toString(), "--json",
+        "--no-progress", "--warmup", "0s", "--duration", "1s");
+    List<String> plan = new ArrayList<>(List.of("# two call runs and a handshake run"));
+    plan.addAll(common);
+    plan.addAll(List.of("--label", "first", "--token-file", tokens.toString(), "--concurrency", "4", ""));
+    plan.addAll(common);
+    plan.addAll(List.of("--label", "second", "--token-file", tokens.toString(), "--method", "BidiHello", "", ""));
+    plan.addAll(List.of("handshakes", "--target", gateway.target(), "--ca", gateway.caFile().toString(), "--json",
+        "--warmup", "0s", "--duration", "1s", "--label", "third"));
+    Path file = Files.write(tmp.resolve("plan"), plan);
+
+    var run = ConsoleCapture.run(() -> Main.run("bench", "batch", file.toString()));
+
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> reports = run.out().lines().toList();
+    assertEquals(3, reports.size(), run.out());
+    assertTrue(reports.get(0).startsWith("{\"label\":\"first\""), reports.get(0));
+    assertTrue(reports.get(1).contains("\"label\":\"second\",") && reports.get(1).contains("BidiHello"), reports.get(1));
+    assertTrue(reports.get(2).contains("\"label\":\"third\",") && reports.get(2).contains("TLS handshake"), reports.get(2));
+    for (String report : reports) {
+      assertTrue(ok(report) > 0, report);
+      assertTrue(report.contains("\"errors\":{}"), report);
+    }
+  }
+
+  @Test
+  void batchExitsWithTheWorstRunsStatus(@TempDir Path tmp) throws Exception {
+    // No token: every call of the run is UNAUTHENTICATED, so that run and the batch exit 1.
+    Path file = Files.write(tmp.resolve("plan"), List.of("--target", gateway.target(), "--ca",
+        gateway.caFile().toString(), "--json", "--no-progress", "--warmup", "0s", "--duration", "1s"));
+
+    var run = ConsoleCapture.run(() -> Main.run("bench", "batch", file.toString()));
+
+    assertEquals(1, run.exitCode(), run.err());
+    assertTrue(run.out().contains("\"UNAUTHENTICATED\":"), run.out());
+  }
 }
