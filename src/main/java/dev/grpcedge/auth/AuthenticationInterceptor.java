@@ -36,7 +36,7 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     }
     Principal principal;
     try {
-      principal = verifier.verify(BearerTokens.extract(headers, maxTokenBytes));
+      principal = verifier.verify(BearerTokens.extract(headers, maxTokenBytes), LastToken.of(call));
     } catch (AuthException e) {
       log.debug("rejected {}: {} {}", method, e.status().getCode(), e.status().getDescription());
       // Fresh trailers: the request headers hold the token and must not be echoed back.

@@ -42,9 +42,9 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
       // Only if authentication was left out of the chain; refuse rather than trust an unverified call.
       return refuse(call, method, Status.UNAUTHENTICATED.withDescription("missing bearer token"));
     }
-    Set<String> missing = new TreeSet<>(requirement.scopes());
-    missing.removeAll(principal.scopes());
-    if (!missing.isEmpty()) {
+    if (!principal.scopes().containsAll(requirement.scopes())) {
+      Set<String> missing = new TreeSet<>(requirement.scopes());
+      missing.removeAll(principal.scopes());
       String description = "missing scope: " + String.join(", ", missing);
       return refuse(call, method, Status.PERMISSION_DENIED.withDescription(description));
     }

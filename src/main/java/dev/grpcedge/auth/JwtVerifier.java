@@ -85,6 +85,24 @@ public final class JwtVerifier {
     return principal;
   }
 
+  /**
+   * Verifies as {@link #verify(String)}, first comparing {@code token} with the last one verified on the same
+   * connection ({@code last}, null for none).
+   */
+  public Principal verify(String token, LastToken last) throws AuthException {
+    if (cache == null || last == null) {
+      return verify(token);
+    }
+    LastToken.Seen seen = last.seen();
+    if (seen != null && seen.token().equals(token) && cache.stillValid(seen.principal(), seen.generation())) {
+      return seen.principal();
+    }
+    long generation = cache.generation();
+    Principal principal = verify(token);
+    last.remember(new LastToken.Seen(token, principal, generation));
+    return principal;
+  }
+
   private Principal verifyFully(String token) throws AuthException {
     try {
       SignedJWT jwt = TokenHeaders.parse(token);

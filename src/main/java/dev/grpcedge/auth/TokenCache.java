@@ -66,6 +66,14 @@ final class TokenCache {
     return principal;
   }
 
+  /**
+   * Whether a principal verified in cache generation {@code generation} may still be trusted: no key set changed
+   * since, and its token has not expired.
+   */
+  boolean stillValid(Principal principal, long generation) {
+    return this.generation.get() == generation && clock.instant().isBefore(principal.expiresAt().plus(skew));
+  }
+
   /** The value to hand to {@link #put} for a verification that starts now. */
   long generation() {
     return generation.get();

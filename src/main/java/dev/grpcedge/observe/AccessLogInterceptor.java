@@ -17,24 +17,27 @@ import io.grpc.Status;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes one line per call when it ends, however it ends: peer, method, subject, status, duration and message
- * counts, and the TLS client certificate's subject and SANs when the caller sent one. It runs outermost, so calls refused by authentication, limits or a cancelled caller are logged too.
- * It never reads the request headers, so a token cannot reach the log.
+ * counts, and the TLS client certificate's subject and SANs when the caller sent one. It runs outermost, so calls
+ * refused by authentication, limits or a cancelled caller are logged too. It never reads the request headers, so
+ * a token cannot reach the log. Lines are written by an {@link AccessLogWriter}, off the call's path.
  */
 public final class AccessLogInterceptor implements ServerInterceptor {
   /** The logger name, so operators can route access lines to their own appender. */
   public static final String LOGGER = "grpc-edge.access";
 
-  private static final Logger log = LoggerFactory.getLogger(LOGGER);
+  private final AccessLogWriter writer;
+
+  public AccessLogInterceptor(AccessLogWriter writer) {
+    this.writer = writer;
+  }
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    CallRecord record = new CallRecord(call.getMethodDescriptor().getFullMethodName(),
+    CallRecord record = new CallRecord(writer, call.getMethodDescriptor().getFullMethodName(),
         call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), PeerCertificates.of(call).orElse(null),
         System.nanoTime());
     ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
@@ -93,6 +96,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
   /** What is known of one call so far. */
   private static final class CallRecord {
+    final AccessLogWriter writer;
     final String method;
     final SocketAddress peer;
     final ClientCertificate clientCert;
@@ -103,7 +107,9 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     volatile Principal principal;
     volatile Status status;
 
-    CallRecord(String method, SocketAddress peer, ClientCertificate clientCert, long startNanos) {
+    CallRecord(AccessLogWriter writer, String method, SocketAddress peer, ClientCertificate clientCert,
+        long startNanos) {
+      this.writer = writer;
       this.method = method;
       this.peer = peer;
       this.clientCert = clientCert;
@@ -117,25 +123,30 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     }
 
     void write(Status finalStatus) {
-      if (!written.compareAndSet(false, true) || !log.isInfoEnabled()) {
+      if (!written.compareAndSet(false, true) || !writer.enabled()) {
         return;
       }
-      // Two decimals by hand: String.format parses its pattern and builds a Formatter on every call.
+      // Built by hand: String.format parses its pattern and builds a Formatter on every call.
       long hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
       long fraction = hundredths % 100;
       Principal p = principal;
+      StringBuilder line = new StringBuilder(160)
+          .append("peer=").append(peer == null ? "-" : peer)
+          .append(" method=").append(method)
+          .append(" sub=").append(p == null ? "-" : safe(p.subject()))
+          .append(" status=").append(finalStatus.getCode())
+          .append(" duration_ms=").append(hundredths / 100).append(fraction < 10 ? ".0" : ".").append(fraction)
+          .append(" in=").append(messagesIn.get())
+          .append(" out=").append(messagesOut.get());
+      if (clientCert != null) {
+        line.append(" client_cert=\"").append(safe(clientCert.subject())).append("\" client_sans=")
+            .append(clientCert.sans().isEmpty() ? "-" : safe(String.join(",", clientCert.sans())));
+      }
       String description = finalStatus.getDescription();
-      log.info("peer={} method={} sub={} status={} duration_ms={} in={} out={}{}{}",
-          peer == null ? "-" : peer,
-          method,
-          p == null ? "-" : safe(p.subject()),
-          finalStatus.getCode(),
-          (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction,
-          messagesIn.get(),
-          messagesOut.get(),
-          clientCert == null ? "" : " client_cert=\"" + safe(clientCert.subject()) + "\" client_sans="
-              + (clientCert.sans().isEmpty() ? "-" : safe(String.join(",", clientCert.sans()))),
-          description == null ? "" : " desc=\"" + safe(description) + "\"");
+      if (description != null) {
+        line.append(" desc=\"").append(safe(description)).append('"');
+      }
+      writer.write(line.toString());
     }
   }
 

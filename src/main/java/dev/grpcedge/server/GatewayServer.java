@@ -4,12 +4,14 @@ import dev.grpcedge.auth.AuthenticationInterceptor;
 import dev.grpcedge.auth.AuthorizationInterceptor;
 import dev.grpcedge.auth.IssuerKeys;
 import dev.grpcedge.auth.JwtVerifier;
+import dev.grpcedge.auth.LastToken;
 import dev.grpcedge.auth.MethodPolicy;
 import dev.grpcedge.auth.StreamExpiryInterceptor;
 import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.config.LimitsConfig;
 import dev.grpcedge.greeter.GreeterService;
 import dev.grpcedge.observe.AccessLogInterceptor;
+import dev.grpcedge.observe.AccessLogWriter;
 import dev.grpcedge.tls.CertificateReloader;
 import dev.grpcedge.tls.CertificateStatus;
 import dev.grpcedge.tls.PeerCertificates;
@@ -49,10 +51,11 @@ public final class GatewayServer implements AutoCloseable {
   private final CertificateReloader tls;
   private final ScheduledExecutorService reloads;
   private final IssuerKeys keys;
+  private final AccessLogWriter accessLines;
 
   private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
       GreeterService greeter, Duration grace, CertificateReloader tls, ScheduledExecutorService reloads,
-      IssuerKeys keys) {
+      IssuerKeys keys, AccessLogWriter accessLines) {
     this.tls = tls;
     this.reloads = reloads;
     this.server = server;
@@ -61,6 +64,7 @@ public final class GatewayServer implements AutoCloseable {
     this.greeter = greeter;
     this.grace = grace;
     this.keys = keys;
+    this.accessLines = accessLines;
   }
 
   /** Checks every file the config names, binds the listener and starts serving. */
@@ -83,11 +87,14 @@ public final class GatewayServer implements AutoCloseable {
     // token verification that has to fetch keys (bounded by keys.http_timeout) holds up only its own call.
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
         .sslContext(tls.sslContext())
-        // Reads the client certificate once per connection rather than once per call.
-        .addTransportFilter(new PeerCertificates());
+        // Per connection rather than per call: the client certificate, and the last token verified.
+        .addTransportFilter(new PeerCertificates())
+        .addTransportFilter(LastToken.filter());
     applyLimits(builder, config.limits());
     // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.
-    var accessLog = new AccessLogInterceptor();
+    // As many lines as the asynchronous appender used to queue before callers wait.
+    AccessLogWriter accessLines = AccessLogWriter.start(8192);
+    var accessLog = new AccessLogInterceptor(accessLines);
     var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes());
     var authorization = new AuthorizationInterceptor(policy);
     var streamExpiry = new StreamExpiryInterceptor(policy, config.auth().clockSkew(), scheduler, Clock.systemUTC());
@@ -102,6 +109,7 @@ public final class GatewayServer implements AutoCloseable {
       scheduler.shutdownNow();
       reloads.shutdownNow();
       keys.close();
+      accessLines.close();
       throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
@@ -112,7 +120,8 @@ public final class GatewayServer implements AutoCloseable {
         cert.subject(), cert.serial(), cert.notAfter(), config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
         config.tls().reloadInterval());
     tls.start(reloads);
-    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads, keys);
+    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads, keys,
+        accessLines);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -162,6 +171,8 @@ public final class GatewayServer implements AutoCloseable {
     scheduler.shutdownNow();
     reloads.shutdownNow();
     keys.close();
+    // After the server has ended every call, so the last calls' lines are written too.
+    accessLines.close();
     log.info("grpc-edge stopped");
     return clean;
   }
@@ -182,6 +193,7 @@ public final class GatewayServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    accessLines.close();
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

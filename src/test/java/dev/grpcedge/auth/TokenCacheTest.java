@@ -182,4 +182,80 @@ class TokenCacheTest {
       assertTrue(idp.jwksFetches() >= 2);
     }
   }
+
+  @Test
+  void connectionsLastTokenAnswersItsRepeatAndADifferentTokenIsVerifiedOnItsOwn() throws AuthException {
+    MovableClock clock = new MovableClock();
+    TestIssuer issuer = TestIssuer.create(ISSUER, "grpc-edge", clock);
+    CountingKeys keys = new CountingKeys(issuer.publicJwks());
+    JwtVerifier verifier = verifier(issuer, keys, clock, true);
+    LastToken connection = new LastToken();
+    String alice = issuer.token().sub("alice").sign();
+    String bob = issuer.token().sub("bob").sign();
+
+    assertEquals("alice", verifier.verify(alice, connection).subject());
+    assertEquals("alice", verifier.verify(alice, connection).subject());
+    assertEquals("bob", verifier.verify(bob, connection).subject());
+    assertEquals("alice", verifier.verify(alice, connection).subject());
+    AuthException e = assertThrows(AuthException.class,
+        () -> verifier.verify(alice.substring(0, alice.length() - 2) + "AA", connection));
+
+    assertEquals("invalid signature", e.status().getDescription());
+    assertEquals(3, keys.lookups.get(), "alice, bob and the forged token need keys; repeats do not");
+  }
+
+  @Test
+  void connectionsLastTokenIsRefusedOnceItExpires() throws AuthException {
+    MovableClock clock = new MovableClock();
+    TestIssuer issuer = TestIssuer.create(ISSUER, "grpc-edge", clock);
+    JwtVerifier verifier = verifier(issuer, new CountingKeys(issuer.publicJwks()), clock, true);
+    LastToken connection = new LastToken();
+    String token = issuer.token().exp(clock.now.plusSeconds(30)).sign();
+    verifier.verify(token, connection);
+
+    clock.now = clock.now.plusSeconds(30).plus(SKEW);
+
+    AuthException e = assertThrows(AuthException.class, () -> verifier.verify(token, connection));
+    assertEquals("token expired", e.status().getDescription());
+  }
+
+  @Test
+  void connectionsLastTokenIsNotUsedWhenTheCacheIsOff() throws AuthException {
+    MovableClock clock = new MovableClock();
+    TestIssuer issuer = TestIssuer.create(ISSUER, "grpc-edge", clock);
+    CountingKeys keys = new CountingKeys(issuer.publicJwks());
+    JwtVerifier verifier = verifier(issuer, keys, clock, false);
+    LastToken connection = new LastToken();
+    String token = issuer.token().sign();
+
+    verifier.verify(token, connection);
+    verifier.verify(token, connection);
+
+    assertEquals(2, keys.lookups.get());
+  }
+
+  @Test
+  void changedKeySetVoidsTheConnectionsLastToken() throws Exception {
+    TestIssuer issuer = TestIssuer.create("placeholder", "grpc-edge");
+    KeyCacheConfig fast = new KeyCacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(1),
+        Duration.ofMillis(500), 64 * 1024, Duration.ofHours(1));
+    try (JwksServer idp = JwksServer.start("/idp").serve(issuer.publicJwks());
+        RemoteKeySource keys = KeySources.fromUrl(idp.issuer(), idp.jwksUrl(), fast)) {
+      AuthConfig config = new AuthConfig(
+          List.of(new IssuerConfig(idp.issuer(), null, idp.jwksUrl(), false, Set.of("grpc-edge"), fast)),
+          List.of(), SKEW, 8192);
+      JwtVerifier verifier = JwtVerifier.create(config, Map.of(idp.issuer(), keys), Clock.systemUTC());
+      LastToken connection = new LastToken();
+      String oldKeyToken = issuer.token().iss(idp.issuer()).sign();
+      verifier.verify(oldKeyToken, connection);
+
+      RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
+      idp.serve(new JWKSet(List.<JWK>of(rotated)));
+      Thread.sleep(5); // past min_refetch_interval
+      verifier.verify(issuer.token().iss(idp.issuer()).signWith(rotated).sign());
+
+      AuthException e = assertThrows(AuthException.class, () -> verifier.verify(oldKeyToken, connection));
+      assertEquals("unknown signing key", e.status().getDescription());
+    }
+  }
 }

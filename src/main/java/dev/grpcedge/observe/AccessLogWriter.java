@@ -1,0 +1,83 @@
+package dev.grpcedge.observe;
+
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands access lines to the {@value AccessLogInterceptor#LOGGER} logger from one background thread, a batch every
+ * {@link #FLUSH_EVERY}, so a call only appends its line to a lock-free queue. An asynchronous appender instead
+ * wakes its writer thread for nearly every line: a futex call and a context switch on each call's path. When
+ * {@code maxPending} lines are already waiting (the output has stalled), callers write their own lines: nothing is
+ * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended.
+ */
+public final class AccessLogWriter implements AutoCloseable {
+  /** How often waiting lines are written. */
+  public static final Duration FLUSH_EVERY = Duration.ofMillis(20);
+
+  private static final Logger log = LoggerFactory.getLogger(AccessLogInterceptor.LOGGER);
+
+  private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final int maxPending;
+  private final ScheduledExecutorService flusher;
+  private volatile boolean closed;
+
+  private AccessLogWriter(int maxPending) {
+    this.maxPending = maxPending;
+    this.flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread t = new Thread(runnable, "grpc-edge-access-log");
+      t.setDaemon(true);
+      return t;
+    });
+    long millis = FLUSH_EVERY.toMillis();
+    flusher.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** A writer holding at most {@code maxPending} lines before callers write their own. */
+  public static AccessLogWriter start(int maxPending) {
+    return new AccessLogWriter(maxPending);
+  }
+
+  /** Whether access lines are logged at all (the logger's level lets INFO through). */
+  boolean enabled() {
+    return log.isInfoEnabled();
+  }
+
+  void write(String line) {
+    if (closed || size.incrementAndGet() > maxPending) {
+      if (!closed) {
+        size.decrementAndGet();
+      }
+      log.info(line);
+      return;
+    }
+    pending.add(line);
+  }
+
+  private void flush() {
+    for (String line; (line = pending.poll()) != null; ) {
+      size.decrementAndGet();
+      log.info(line);
+    }
+  }
+
+  /** Writes what is waiting and stops the background thread; later lines are written by their callers. */
+  @Override
+  public void close() {
+    closed = true;
+    flusher.shutdown();
+    try {
+      flusher.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flush();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.grpcedge.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Access lines leave the call's thread and come out in order, and none is lost when the writer stops. */
+class AccessLogWriterTest {
+  private final Logger access = (Logger) LoggerFactory.getLogger(AccessLogInterceptor.LOGGER);
+  private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+  @BeforeEach
+  void capture() {
+    events.start();
+    access.addAppender(events);
+  }
+
+  @AfterEach
+  void release() {
+    access.detachAppender(events);
+  }
+
+  private List<ILoggingEvent> snapshot() {
+    synchronized (events) {
+      return List.copyOf(events.list);
+    }
+  }
+
+  @Test
+  void linesAreWrittenInOrderByTheWriterThreadNotTheCaller() throws Exception {
+    try (AccessLogWriter writer = AccessLogWriter.start(1000)) {
+      for (int i = 0; i < 100; i++) {
+        writer.write("line " + i);
+      }
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (snapshot().size() < 100 && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+    }
+    List<ILoggingEvent> lines = snapshot();
+    assertEquals(100, lines.size());
+    for (int i = 0; i < 100; i++) {
+      assertEquals("line " + i, lines.get(i).getFormattedMessage());
+      assertEquals("grpc-edge-access-log", lines.get(i).getThreadName());
+    }
+  }
+
+  @Test
+  void linesWaitingWhenTheWriterClosesAreWrittenBeforeCloseReturns() {
+    AccessLogWriter writer = AccessLogWriter.start(1000);
+    for (int i = 0; i < 500; i++) {
+      writer.write("line " + i);
+    }
+    writer.close();
+    assertEquals(500, snapshot().size());
+    writer.write("after close");
+    assertEquals("after close", snapshot().get(500).getFormattedMessage());
+  }
+
+  @Test
+  void whenTheBacklogIsFullCallersWriteTheirOwnLinesAndNoneIsDropped() {
+    try (AccessLogWriter writer = AccessLogWriter.start(0)) {
+      writer.write("written by the caller");
+      List<ILoggingEvent> lines = snapshot();
+      assertEquals(1, lines.size());
+      assertEquals(Thread.currentThread().getName(), lines.get(0).getThreadName());
+    }
+  }
+
+  @Test
+  void bracesInALineAreNotTakenForPlaceholders() {
+    try (AccessLogWriter writer = AccessLogWriter.start(0)) {
+      writer.write("desc=\"{} {}\"");
+      assertTrue(snapshot().get(0).getFormattedMessage().endsWith("\"{} {}\""));
+    }
+  }
+}
