@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@link #FLUSH_EVERY}, so a call only appends its line to a lock-free queue. An asynchronous appender instead
  * wakes its writer thread for nearly every line: a futex call and a context switch on each call's path. When
  * {@code maxPending} lines are already waiting (the output has stalled), callers write their own lines: nothing is
- * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended.
+ * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended; each
+ * batch ends with one flush of the {@link BatchedStderrAppender}, if that is the logger's appender.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** How often waiting lines are written. */
@@ -56,15 +57,32 @@ public final class AccessLogWriter implements AutoCloseable {
         size.decrementAndGet();
       }
       log.info(line);
+      flushAppenders();
       return;
     }
     pending.add(line);
   }
 
   private void flush() {
+    boolean wrote = false;
     for (String line; (line = pending.poll()) != null; ) {
       size.decrementAndGet();
       log.info(line);
+      wrote = true;
+    }
+    if (wrote) {
+      flushAppenders();
+    }
+  }
+
+  /** Ends a batch: appenders that buffer lines ({@link BatchedStderrAppender}) write them out now. */
+  private static void flushAppenders() {
+    if (log instanceof ch.qos.logback.classic.Logger logback) {
+      logback.iteratorForAppenders().forEachRemaining(appender -> {
+        if (appender instanceof BatchedStderrAppender batched) {
+          batched.flush();
+        }
+      });
     }
   }
 
