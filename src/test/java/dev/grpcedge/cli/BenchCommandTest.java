@@ -98,7 +98,17 @@ class BenchCommandTest {
         "--warmup", "0s", "--duration", "1s", "--label", "third"));
     Path file = Files.write(tmp.resolve("plan"), plan);
 
-    var run = ConsoleCapture.run(() -> Main.run("bench", "batch", file.toString()));
+    boolean conscryptBefore = java.security.Security.getProvider("Conscrypt") != null;
+    ConsoleCapture.Result run;
+    try {
+      run = ConsoleCapture.run(() -> Main.run("bench", "batch", file.toString()));
+    } finally {
+      // bench handshakes puts Conscrypt first among the JVM's providers, as a load generator should; the
+      // other tests in this JVM (OkHttp's JDK TLS client among them) must not inherit that.
+      if (!conscryptBefore) {
+        java.security.Security.removeProvider("Conscrypt");
+      }
+    }
 
     assertEquals(0, run.exitCode(), run.err());
     List<String> reports = run.out().lines().toList();
