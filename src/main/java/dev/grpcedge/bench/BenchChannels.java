@@ -1,6 +1,5 @@
 package dev.grpcedge.bench;
 
-import dev.grpcedge.client.BearerCredentials;
 import dev.grpcedge.tls.TlsContexts;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
@@ -34,7 +33,7 @@ public final class BenchChannels implements AutoCloseable {
           // Callbacks only record and issue the next call: running them on the event loop saves a thread hop.
           .directExecutor()
           .build());
-      credentials.add(tokens.isEmpty() ? null : BearerCredentials.of(tokens.get(i % tokens.size())));
+      credentials.add(tokens.isEmpty() ? null : new FixedBearerCredentials(tokens.get(i % tokens.size())));
     }
     return new BenchChannels(List.copyOf(channels), java.util.Collections.unmodifiableList(credentials));
   }
