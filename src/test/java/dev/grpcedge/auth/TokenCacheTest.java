@@ -157,25 +157,35 @@ class TokenCacheTest {
     }
   }
 
+  private static final KeyCacheConfig FAST_REFETCH = new KeyCacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(1),
+      Duration.ofMillis(1), Duration.ofMillis(500), 64 * 1024, Duration.ofHours(1));
+
+  /** A verifier whose only issuer is {@code idp}, with its keys from {@code keys} and the cache on. */
+  private static JwtVerifier remoteVerifier(JwksServer idp, RemoteKeySource keys) {
+    AuthConfig config = new AuthConfig(
+        List.of(new IssuerConfig(idp.issuer(), null, idp.jwksUrl(), false, Set.of("grpc-edge"), FAST_REFETCH)),
+        List.of(), SKEW, 8192);
+    return JwtVerifier.create(config, Map.of(idp.issuer(), keys), Clock.systemUTC());
+  }
+
+  /** The provider drops its key for a new one; a token with the new kid makes the verifier refetch and see it. */
+  private static void rotateKeys(JwksServer idp, TestIssuer issuer, JwtVerifier verifier) throws Exception {
+    RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
+    idp.serve(new JWKSet(List.<JWK>of(rotated)));
+    Thread.sleep(5); // past min_refetch_interval
+    verifier.verify(issuer.token().iss(idp.issuer()).signWith(rotated).sign());
+  }
+
   @Test
   void changedKeySetEmptiesTheIssuersEntriesAndTokensOfARemovedKeyAreRefused() throws Exception {
     TestIssuer issuer = TestIssuer.create("placeholder", "grpc-edge");
-    KeyCacheConfig fast = new KeyCacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(1),
-        Duration.ofMillis(500), 64 * 1024, Duration.ofHours(1));
     try (JwksServer idp = JwksServer.start("/idp").serve(issuer.publicJwks());
-        RemoteKeySource keys = KeySources.fromUrl(idp.issuer(), idp.jwksUrl(), fast)) {
-      AuthConfig config = new AuthConfig(
-          List.of(new IssuerConfig(idp.issuer(), null, idp.jwksUrl(), false, Set.of("grpc-edge"), fast)),
-          List.of(), SKEW, 8192);
-      JwtVerifier verifier = JwtVerifier.create(config, Map.of(idp.issuer(), keys), Clock.systemUTC());
+        RemoteKeySource keys = KeySources.fromUrl(idp.issuer(), idp.jwksUrl(), FAST_REFETCH)) {
+      JwtVerifier verifier = remoteVerifier(idp, keys);
       String oldKeyToken = issuer.token().iss(idp.issuer()).sign();
       verifier.verify(oldKeyToken); // now cached
 
-      // The provider drops the old key; a token with the new kid makes the gateway refetch and see the change.
-      RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
-      idp.serve(new JWKSet(List.<JWK>of(rotated)));
-      Thread.sleep(5); // past min_refetch_interval
-      verifier.verify(issuer.token().iss(idp.issuer()).signWith(rotated).sign());
+      rotateKeys(idp, issuer, verifier);
 
       AuthException e = assertThrows(AuthException.class, () -> verifier.verify(oldKeyToken));
       assertEquals("unknown signing key", e.status().getDescription());
@@ -237,22 +247,14 @@ class TokenCacheTest {
   @Test
   void changedKeySetVoidsTheConnectionsLastToken() throws Exception {
     TestIssuer issuer = TestIssuer.create("placeholder", "grpc-edge");
-    KeyCacheConfig fast = new KeyCacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(1),
-        Duration.ofMillis(500), 64 * 1024, Duration.ofHours(1));
     try (JwksServer idp = JwksServer.start("/idp").serve(issuer.publicJwks());
-        RemoteKeySource keys = KeySources.fromUrl(idp.issuer(), idp.jwksUrl(), fast)) {
-      AuthConfig config = new AuthConfig(
-          List.of(new IssuerConfig(idp.issuer(), null, idp.jwksUrl(), false, Set.of("grpc-edge"), fast)),
-          List.of(), SKEW, 8192);
-      JwtVerifier verifier = JwtVerifier.create(config, Map.of(idp.issuer(), keys), Clock.systemUTC());
+        RemoteKeySource keys = KeySources.fromUrl(idp.issuer(), idp.jwksUrl(), FAST_REFETCH)) {
+      JwtVerifier verifier = remoteVerifier(idp, keys);
       LastToken connection = new LastToken();
       String oldKeyToken = issuer.token().iss(idp.issuer()).sign();
       verifier.verify(oldKeyToken, connection);
 
-      RSAKey rotated = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
-      idp.serve(new JWKSet(List.<JWK>of(rotated)));
-      Thread.sleep(5); // past min_refetch_interval
-      verifier.verify(issuer.token().iss(idp.issuer()).signWith(rotated).sign());
+      rotateKeys(idp, issuer, verifier);
 
       AuthException e = assertThrows(AuthException.class, () -> verifier.verify(oldKeyToken, connection));
       assertEquals("unknown signing key", e.status().getDescription());
