@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
 
 /** Reads PEM certificates and PKCS#8 private keys, with errors that name the file and the problem. */
 public final class PemFiles {
-  private static final Pattern PKCS8 =
-      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+  /** The PEM label of an unencrypted PKCS#8 private key. */
+  static final String PKCS8_LABEL = "PRIVATE KEY";
+
+  private static final Pattern PKCS8 = Pattern.compile(
+      "-----BEGIN " + PKCS8_LABEL + "-----([A-Za-z0-9+/=\\s]+)-----END " + PKCS8_LABEL + "-----");
 
   private PemFiles() {}
 
@@ -50,10 +53,11 @@ public final class PemFiles {
     String pem = new String(readFile(keyFile, "private key"), StandardCharsets.US_ASCII);
     Matcher m = PKCS8.matcher(pem);
     if (!m.find()) {
-      String hint = pem.contains("BEGIN EC PRIVATE KEY") || pem.contains("BEGIN RSA PRIVATE KEY")
+      // SEC1 ("EC PRIVATE KEY") and PKCS#1 ("RSA PRIVATE KEY") keys convert without loss.
+      String hint = pem.contains("BEGIN EC " + PKCS8_LABEL) || pem.contains("BEGIN RSA " + PKCS8_LABEL)
           ? " (convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8)"
           : "";
-      throw new TlsException(keyFile + ": not a PKCS#8 PEM private key ('BEGIN PRIVATE KEY')" + hint);
+      throw new TlsException(keyFile + ": not a PKCS#8 PEM private key (a '" + PKCS8_LABEL + "' block)" + hint);
     }
     byte[] der;
     try {

@@ -45,7 +45,7 @@ class KeySourcesTest {
 
   @Test
   void garbageFileIsRefusedNamingIt() throws IOException {
-    Path file = Files.writeString(dir.resolve("garbage.json"), "-----BEGIN PRIVATE KEY-----\nMIIE...");
+    Path file = Files.writeString(dir.resolve("garbage.json"), "not a key set: MIIE...");
 
     ConfigException e = assertRefused(file, "not a JWKS document");
     assertFalse(e.getMessage().contains("MIIE"), "the file's content must not be quoted");

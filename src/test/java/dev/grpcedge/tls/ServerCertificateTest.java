@@ -69,7 +69,7 @@ class ServerCertificateTest {
   @Test
   void keyThatIsNotPkcs8GetsAConversionHint() throws Exception {
     Path[] files = PKI.issueServer().write(dir, "server");
-    Path sec1 = Files.writeString(dir.resolve("sec1.key"), "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
+    Path sec1 = Files.writeString(dir.resolve("sec1.key"), pem("EC " + PemFiles.PKCS8_LABEL, "AAAA"));
     TlsException e = assertThrows(TlsException.class, () -> ServerCertificate.load(files[0], sec1, Instant.now()));
     assertTrue(e.getMessage().contains(sec1 + ": not a PKCS#8 PEM private key"), e.getMessage());
     assertTrue(e.getMessage().contains("openssl pkcs8 -topk8"), e.getMessage());
@@ -78,7 +78,7 @@ class ServerCertificateTest {
   @Test
   void corruptKeyIsRefused() throws Exception {
     Path[] files = PKI.issueServer().write(dir, "server");
-    Path corrupt = Files.writeString(dir.resolve("corrupt.key"), "-----BEGIN PRIVATE KEY-----\nAAAABBBB\n-----END PRIVATE KEY-----\n");
+    Path corrupt = Files.writeString(dir.resolve("corrupt.key"), pem(PemFiles.PKCS8_LABEL, "AAAABBBB"));
     TlsException e = assertThrows(TlsException.class, () -> ServerCertificate.load(files[0], corrupt, Instant.now()));
     assertEquals(corrupt + ": private key is corrupt or of an unsupported type (EC, RSA, Ed25519)", e.getMessage());
   }
@@ -107,5 +107,10 @@ class ServerCertificateTest {
         .write(dir, "future");
     TlsException e = assertThrows(TlsException.class, () -> ServerCertificate.load(files[0], files[1], now));
     assertTrue(e.getMessage().startsWith(files[0] + ": certificate is not valid until "), e.getMessage());
+  }
+
+  /** A PEM block with {@code label} around {@code base64}: a made-up key file, not a key. */
+  private static String pem(String label, String base64) {
+    return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
   }
 }
