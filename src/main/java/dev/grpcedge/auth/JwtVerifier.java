@@ -93,14 +93,34 @@ public final class JwtVerifier {
     if (cache == null || last == null) {
       return verify(token);
     }
-    LastToken.Seen seen = last.seen();
-    if (seen != null && seen.token().equals(token) && cache.stillValid(seen.principal(), seen.generation())) {
-      return seen.principal();
+    Principal known = lastVerdict(token, last);
+    if (known != null) {
+      return known;
     }
     long generation = cache.generation();
     Principal principal = verify(token);
     last.remember(new LastToken.Seen(token, principal, generation));
     return principal;
+  }
+
+  /**
+   * Whether {@code token} has been verified already and its verdict still holds (the connection's {@code last}
+   * token or the cache), so that {@link #verify(String, LastToken)} will answer without checking a signature or
+   * fetching keys. Always false with the cache off.
+   */
+  public boolean isVerified(String token, LastToken last) {
+    if (cache == null) {
+      return false;
+    }
+    return (last != null && lastVerdict(token, last) != null) || cache.get(TokenCache.keyOf(token)) != null;
+  }
+
+  /** The principal of {@code token} when it is the connection's last verified token and still valid, else null. */
+  private Principal lastVerdict(String token, LastToken last) {
+    LastToken.Seen seen = last.seen();
+    boolean holds = seen != null && seen.token().equals(token)
+        && cache.stillValid(seen.principal(), seen.generation());
+    return holds ? seen.principal() : null;
   }
 
   private Principal verifyFully(String token) throws AuthException {

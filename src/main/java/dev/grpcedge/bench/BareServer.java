@@ -12,8 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's baseline: the same Greeter over the same TLS context and the same (default) executor as the
- * gateway, with no interceptors, no auth and no access log. What the gateway costs is measured against this.
+ * The benchmark's baseline: the same Greeter over the same TLS context and the same executor settings as the
+ * gateway (calls run on their connection's event loop, {@code directExecutor()}), with no interceptors, no auth
+ * and no access log. What the gateway costs is measured against this.
  */
 public final class BareServer implements AutoCloseable {
   private final Server server;
@@ -32,6 +33,7 @@ public final class BareServer implements AutoCloseable {
     });
     Server server = NettyServerBuilder.forAddress(address)
         .sslContext(sslContext)
+        .directExecutor()
         .addService(new GreeterService(scheduler))
         .build();
     try {

@@ -1,5 +1,6 @@
 package dev.grpcedge.server;
 
+import dev.grpcedge.auth.AuthCallExecutorSupplier;
 import dev.grpcedge.auth.AuthenticationInterceptor;
 import dev.grpcedge.auth.AuthorizationInterceptor;
 import dev.grpcedge.auth.IssuerKeys;
@@ -29,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,10 +54,11 @@ public final class GatewayServer implements AutoCloseable {
   private final ScheduledExecutorService reloads;
   private final IssuerKeys keys;
   private final AccessLogWriter accessLines;
+  private final ExecutorService offload;
 
   private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
       GreeterService greeter, Duration grace, CertificateReloader tls, ScheduledExecutorService reloads,
-      IssuerKeys keys, AccessLogWriter accessLines) {
+      IssuerKeys keys, AccessLogWriter accessLines, ExecutorService offload) {
     this.tls = tls;
     this.reloads = reloads;
     this.server = server;
@@ -65,6 +68,7 @@ public final class GatewayServer implements AutoCloseable {
     this.grace = grace;
     this.keys = keys;
     this.accessLines = accessLines;
+    this.offload = offload;
   }
 
   /** Checks every file the config names, binds the listener and starts serving. */
@@ -83,10 +87,14 @@ public final class GatewayServer implements AutoCloseable {
     GreeterService greeter = new GreeterService(scheduler);
     HealthStatusManager health = new HealthStatusManager();
 
-    // No directExecutor(): interceptors run on grpc's application executor, never on a Netty event loop, so a
-    // token verification that has to fetch keys (bounded by keys.http_timeout) holds up only its own call.
+    // Calls run on their connection's event loop (grpc-java's advice for handlers that never block: a hand-off
+    // to another thread costs as much as the rest of a small call), except a token still to be verified, which
+    // may wait for its issuer's keys (bounded by keys.http_timeout) and so goes to the offload pool.
+    ExecutorService offload = Executors.newCachedThreadPool(daemonThreads("grpc-edge-offload"));
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
         .sslContext(tls.sslContext())
+        .directExecutor()
+        .callExecutor(new AuthCallExecutorSupplier(verifier, config.auth().maxTokenBytes(), offload))
         // Per connection rather than per call: the client certificate, and the last token verified.
         .addTransportFilter(new PeerCertificates())
         .addTransportFilter(LastToken.filter());
@@ -108,6 +116,7 @@ public final class GatewayServer implements AutoCloseable {
     } catch (IOException e) {
       scheduler.shutdownNow();
       reloads.shutdownNow();
+      offload.shutdownNow();
       keys.close();
       accessLines.close();
       throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
@@ -121,7 +130,7 @@ public final class GatewayServer implements AutoCloseable {
         config.tls().reloadInterval());
     tls.start(reloads);
     return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads, keys,
-        accessLines);
+        accessLines, offload);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -170,6 +179,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     scheduler.shutdownNow();
     reloads.shutdownNow();
+    offload.shutdownNow();
     keys.close();
     // After the server has ended every call, so the last calls' lines are written too.
     accessLines.close();
@@ -193,6 +203,7 @@ public final class GatewayServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    offload.shutdownNow();
     accessLines.close();
   }
 

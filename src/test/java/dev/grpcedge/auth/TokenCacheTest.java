@@ -75,7 +75,7 @@ class TokenCacheTest {
     }
   }
 
-  private static JwtVerifier verifier(TestIssuer issuer, JWKSource<SecurityContext> keys, Clock clock,
+  static JwtVerifier verifier(TestIssuer issuer, JWKSource<SecurityContext> keys, Clock clock,
       boolean cacheOn) {
     AuthConfig config = new AuthConfig(List.of(issuer.config(Path.of("unused"))), List.of(), SKEW, 8192,
         new TokenCacheConfig(cacheOn, 100));
