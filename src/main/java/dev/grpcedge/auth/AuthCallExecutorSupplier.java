@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
  * Chooses where a call runs on a server built with {@code directExecutor()}: on its connection's event loop when
  * nothing the gateway does for it can block, else on an offload executor. Inline (no thread hand-off, which is
  * about half of a small call's server CPU): a call without a token (public, or refused at once), a malformed or
- * oversized token (refused at once), and a token whose verdict is cached ({@link JwtVerifier#isVerified}).
+ * oversized token (refused at once), and a token whose verdict is at hand (the connection's last token, or the token cache).
  * Offloaded: a token still to be verified, because verifying it may fetch the issuer's keys (up to
  * {@code keys.http_timeout}), and a blocked event loop would hold up every call of its connections.
  */
@@ -27,7 +27,8 @@ public final class AuthCallExecutorSupplier implements ServerCallExecutorSupplie
   /** Null (the server's direct executor) for calls that cannot block, else the offload executor. */
   @Override
   public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-    if (!BearerTokens.present(headers)) {
+    if (!BearerTokens.present(headers)
+        || verifier.lastVerified(BearerTokens.single(headers), LastToken.of(call)) != null) {
       return null;
     }
     String token;
@@ -36,6 +37,6 @@ public final class AuthCallExecutorSupplier implements ServerCallExecutorSupplie
     } catch (AuthException e) {
       return null;
     }
-    return verifier.isVerified(token, LastToken.of(call)) ? null : offload;
+    return verifier.isCached(token) ? null : offload;
   }
 }

@@ -34,9 +34,12 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     if (policy.requirementFor(method).isPublic() && !BearerTokens.present(headers)) {
       return next.startCall(call, headers);
     }
-    Principal principal;
+    LastToken last = LastToken.of(call);
+    Principal principal = verifier.lastVerified(BearerTokens.single(headers), last);
     try {
-      principal = verifier.verify(BearerTokens.extract(headers, maxTokenBytes), LastToken.of(call));
+      if (principal == null) {
+        principal = verifier.verify(BearerTokens.extract(headers, maxTokenBytes), last);
+      }
     } catch (AuthException e) {
       log.debug("rejected {}: {} {}", method, e.status().getCode(), e.status().getDescription());
       // Fresh trailers: the request headers hold the token and must not be echoed back.

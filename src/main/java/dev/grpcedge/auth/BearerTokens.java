@@ -53,6 +53,29 @@ public final class BearerTokens {
     return token;
   }
 
+  /** The call's only {@code authorization} value, unchecked; null when there is none or more than one. */
+  static String single(Metadata headers) {
+    Iterable<String> values = headers.getAll(AUTHORIZATION);
+    if (values == null) {
+      return null;
+    }
+    Iterator<String> it = values.iterator();
+    String value = it.next();
+    return it.hasNext() ? null : value;
+  }
+
+  /**
+   * Whether {@code header} is exactly {@code Bearer <token>} (scheme in any case, one space): then it carries a
+   * token {@link #extract} has accepted before without scanning it again.
+   */
+  static boolean carries(String header, String token) {
+    int schemeLength = SCHEME.length();
+    return header.length() == schemeLength + 1 + token.length()
+        && header.charAt(schemeLength) == ' '
+        && header.regionMatches(true, 0, SCHEME, 0, schemeLength)
+        && header.endsWith(token);
+  }
+
   /** Whether the call carries any {@code authorization} header, well-formed or not. */
   public static boolean present(Metadata headers) {
     return headers.containsKey(AUTHORIZATION);

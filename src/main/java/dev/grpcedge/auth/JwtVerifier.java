@@ -104,15 +104,26 @@ public final class JwtVerifier {
   }
 
   /**
-   * Whether {@code token} has been verified already and its verdict still holds (the connection's {@code last}
-   * token or the cache), so that {@link #verify(String, LastToken)} will answer without checking a signature or
-   * fetching keys. Always false with the cache off.
+   * The principal when {@code header} (a call's raw {@code authorization} value, or null) carries the token
+   * last verified on the connection and that verdict still holds; else null. No parsing, scanning or hashing:
+   * what a connection that repeats its token pays per call. Always null with the cache off.
    */
-  public boolean isVerified(String token, LastToken last) {
-    if (cache == null) {
-      return false;
+  public Principal lastVerified(String header, LastToken last) {
+    if (cache == null || last == null || header == null) {
+      return null;
     }
-    return (last != null && lastVerdict(token, last) != null) || cache.get(TokenCache.keyOf(token)) != null;
+    LastToken.Seen seen = last.seen();
+    boolean holds = seen != null && BearerTokens.carries(header, seen.token())
+        && cache.stillValid(seen.principal(), seen.generation());
+    return holds ? seen.principal() : null;
+  }
+
+  /**
+   * Whether {@code token} has a cached verdict that still holds, so verifying it will check no signature and
+   * fetch no keys. Always false with the cache off.
+   */
+  public boolean isCached(String token) {
+    return cache != null && cache.get(TokenCache.keyOf(token)) != null;
   }
 
   /** The principal of {@code token} when it is the connection's last verified token and still valid, else null. */

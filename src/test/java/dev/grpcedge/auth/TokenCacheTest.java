@@ -2,6 +2,7 @@ package dev.grpcedge.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,6 +213,28 @@ class TokenCacheTest {
 
     assertEquals("invalid signature", e.status().getDescription());
     assertEquals(3, keys.lookups.get(), "alice, bob and the forged token need keys; repeats do not");
+  }
+
+  @Test
+  void connectionsLastVerifiedHeaderIsKnownOnlyWhenItCarriesExactlyThatToken() throws AuthException {
+    MovableClock clock = new MovableClock();
+    TestIssuer issuer = TestIssuer.create(ISSUER, "grpc-edge", clock);
+    JwtVerifier verifier = verifier(issuer, new CountingKeys(issuer.publicJwks()), clock, true);
+    LastToken connection = new LastToken();
+    String token = issuer.token().sub("alice").sign();
+    assertNull(verifier.lastVerified("Bearer " + token, connection), "nothing verified yet");
+
+    verifier.verify(token, connection);
+
+    assertEquals("alice", verifier.lastVerified("Bearer " + token, connection).subject());
+    assertEquals("alice", verifier.lastVerified("bearer " + token, connection).subject());
+    assertNull(verifier.lastVerified("Bearer  " + token, connection), "two spaces: left to the full check");
+    assertNull(verifier.lastVerified("Bearer " + token + "x", connection));
+    assertNull(verifier.lastVerified("Basic " + token, connection));
+    assertNull(verifier.lastVerified(null, connection), "no header, or a repeated one");
+    assertNull(verifier.lastVerified("Bearer " + token, new LastToken()), "another connection");
+    clock.now = clock.now.plus(Duration.ofDays(1));
+    assertNull(verifier.lastVerified("Bearer " + token, connection), "expired");
   }
 
   @Test
