@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -46,6 +47,12 @@ public final class BidiWorkload implements Workload {
     stream.requests = stub.bidiHello(stream);
     all.add(stream);
     return stream;
+  }
+
+  /** The connections' event loop: calls started there are written without waking another thread. */
+  @Override
+  public Executor issuer() {
+    return channels.loop();
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.grpcedge.greeter.proto.HelloReply;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -43,6 +44,12 @@ public final class UnaryWorkload implements Workload {
         done.accept(Status.Code.OK);
       }
     });
+  }
+
+  /** The connections' event loop: calls started there are written without waking another thread. */
+  @Override
+  public Executor issuer() {
+    return channels.loop();
   }
 
   @Override
