@@ -86,16 +86,12 @@ public final class JwtVerifier {
   }
 
   /**
-   * Verifies as {@link #verify(String)}, first comparing {@code token} with the last one verified on the same
-   * connection ({@code last}, null for none).
+   * Verifies as {@link #verify(String)} and, with the cache on, remembers the verdict as the connection's last
+   * token ({@code last}, null for none), which {@link #lastVerified} answers from afterwards.
    */
   public Principal verify(String token, LastToken last) throws AuthException {
     if (cache == null || last == null) {
       return verify(token);
-    }
-    Principal known = lastVerdict(token, last);
-    if (known != null) {
-      return known;
     }
     long generation = cache.generation();
     Principal principal = verify(token);
@@ -124,14 +120,6 @@ public final class JwtVerifier {
    */
   public boolean isCached(String token) {
     return cache != null && cache.get(TokenCache.keyOf(token)) != null;
-  }
-
-  /** The principal of {@code token} when it is the connection's last verified token and still valid, else null. */
-  private Principal lastVerdict(String token, LastToken last) {
-    LastToken.Seen seen = last.seen();
-    boolean holds = seen != null && seen.token().equals(token)
-        && cache.stillValid(seen.principal(), seen.generation());
-    return holds ? seen.principal() : null;
   }
 
   private Principal verifyFully(String token) throws AuthException {

@@ -195,7 +195,7 @@ class TokenCacheTest {
   }
 
   @Test
-  void connectionsLastTokenAnswersItsRepeatAndADifferentTokenIsVerifiedOnItsOwn() throws AuthException {
+  void connectionRemembersItsLastVerifiedTokenOnlyAndAFailedTokenReplacesNothing() throws AuthException {
     MovableClock clock = new MovableClock();
     TestIssuer issuer = TestIssuer.create(ISSUER, "grpc-edge", clock);
     CountingKeys keys = new CountingKeys(issuer.publicJwks());
@@ -205,14 +205,15 @@ class TokenCacheTest {
     String bob = issuer.token().sub("bob").sign();
 
     assertEquals("alice", verifier.verify(alice, connection).subject());
-    assertEquals("alice", verifier.verify(alice, connection).subject());
+    assertEquals("alice", verifier.lastVerified("Bearer " + alice, connection).subject());
     assertEquals("bob", verifier.verify(bob, connection).subject());
-    assertEquals("alice", verifier.verify(alice, connection).subject());
+    assertNull(verifier.lastVerified("Bearer " + alice, connection), "bob's token replaced alice's");
     AuthException e = assertThrows(AuthException.class,
         () -> verifier.verify(alice.substring(0, alice.length() - 2) + "AA", connection));
 
     assertEquals("invalid signature", e.status().getDescription());
-    assertEquals(3, keys.lookups.get(), "alice, bob and the forged token need keys; repeats do not");
+    assertEquals("bob", verifier.lastVerified("Bearer " + bob, connection).subject());
+    assertEquals(3, keys.lookups.get(), "alice, bob and the forged token each needed keys once");
   }
 
   @Test
@@ -248,6 +249,7 @@ class TokenCacheTest {
 
     clock.now = clock.now.plusSeconds(30).plus(SKEW);
 
+    assertNull(verifier.lastVerified("Bearer " + token, connection));
     AuthException e = assertThrows(AuthException.class, () -> verifier.verify(token, connection));
     assertEquals("token expired", e.status().getDescription());
   }
@@ -264,6 +266,7 @@ class TokenCacheTest {
     verifier.verify(token, connection);
     verifier.verify(token, connection);
 
+    assertNull(verifier.lastVerified("Bearer " + token, connection));
     assertEquals(2, keys.lookups.get());
   }
 
@@ -276,9 +279,11 @@ class TokenCacheTest {
       LastToken connection = new LastToken();
       String oldKeyToken = issuer.token().iss(idp.issuer()).sign();
       verifier.verify(oldKeyToken, connection);
+      assertTrue(verifier.lastVerified("Bearer " + oldKeyToken, connection) != null, "remembered before the change");
 
       rotateKeys(idp, issuer, verifier);
 
+      assertNull(verifier.lastVerified("Bearer " + oldKeyToken, connection));
       AuthException e = assertThrows(AuthException.class, () -> verifier.verify(oldKeyToken, connection));
       assertEquals("unknown signing key", e.status().getDescription());
     }
