@@ -33,23 +33,23 @@ public record OpenLoop(double ratePerSecond) implements LoadShape {
     while (true) {
       long now = System.nanoTime();
       long from = next;
-      while (dueAt(start, intervalNanos, next) - now <= 0 && dueAt(start, intervalNanos, next) - endNanos < 0) {
-        next++;
+      long due = dueAt(start, intervalNanos, next);
+      while (due - now <= 0 && due - endNanos < 0) {
+        due = dueAt(start, intervalNanos, ++next);
       }
       if (next > from) {
         long to = next;
         inFlight.addAndGet(to - from);
         issuer.execute(() -> {
           for (long i = from; i < to; i++) {
-            long due = dueAt(start, intervalNanos, i);
+            long dueAt = dueAt(start, intervalNanos, i);
             workload.issue(code -> {
-              recorder.record(due, code);
+              recorder.record(dueAt, code);
               inFlight.decrementAndGet();
             });
           }
         });
       }
-      long due = dueAt(start, intervalNanos, next);
       if (due - endNanos >= 0) {
         break;
       }
