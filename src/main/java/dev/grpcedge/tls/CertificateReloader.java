@@ -99,11 +99,12 @@ public final class CertificateReloader implements AutoCloseable {
       }
       return false;
     }
+    // Status first: once a client can be handed the new certificate, status() already names it.
+    CertificateStatus previous = status;
+    status = CertificateStatus.of(material.certificate().leaf(), clock.instant());
     context.swap(next);
     served = now;
     lastFailure = null;
-    CertificateStatus previous = status;
-    status = CertificateStatus.of(material.certificate().leaf(), clock.instant());
     log.info("TLS reloaded: certificate {} serial {} expires {} (was serial {}){}", status.subject(), status.serial(),
         status.notAfter(), previous.serial(),
         config.clientAuth() == TlsConfig.ClientAuth.NONE ? "" : "; client CAs: " + material.clientCas().size());
