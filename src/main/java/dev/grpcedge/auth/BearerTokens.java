@@ -64,16 +64,9 @@ public final class BearerTokens {
     return it.hasNext() ? null : value;
   }
 
-  /**
-   * Whether {@code header} is exactly {@code Bearer <token>} (scheme in any case, one space): then it carries a
-   * token {@link #extract} has accepted before without scanning it again.
-   */
-  static boolean carries(String header, String token) {
-    int schemeLength = SCHEME.length();
-    return header.length() == schemeLength + 1 + token.length()
-        && header.charAt(schemeLength) == ' '
-        && header.regionMatches(true, 0, SCHEME, 0, schemeLength)
-        && header.endsWith(token);
+  /** The {@code authorization} value that sends {@code token}, as clients write it. */
+  static String header(String token) {
+    return SCHEME + ' ' + token;
   }
 
   /** Whether the call carries any {@code authorization} header, well-formed or not. */

@@ -95,21 +95,22 @@ public final class JwtVerifier {
     }
     long generation = cache.generation();
     Principal principal = verify(token);
-    last.remember(new LastToken.Seen(token, principal, generation));
+    last.remember(new LastToken.Seen(BearerTokens.header(token), principal, generation));
     return principal;
   }
 
   /**
-   * The principal when {@code header} (a call's raw {@code authorization} value, or null) carries the token
-   * last verified on the connection and that verdict still holds; else null. No parsing, scanning or hashing:
-   * what a connection that repeats its token pays per call. Always null with the cache off.
+   * The principal when {@code header} (a call's raw {@code authorization} value, or null) is {@code Bearer }
+   * and the token last verified on the connection, and that verdict still holds; else null. No parsing,
+   * scanning or hashing: what a connection that repeats its token pays per call. Always null with the cache off.
    */
   public Principal lastVerified(String header, LastToken last) {
     if (cache == null || last == null || header == null) {
       return null;
     }
     LastToken.Seen seen = last.seen();
-    boolean holds = seen != null && BearerTokens.carries(header, seen.token())
+    // String.equals is one vectorized comparison; a header of another spelling is left to the full check.
+    boolean holds = seen != null && header.equals(seen.header())
         && cache.stillValid(seen.principal(), seen.generation());
     return holds ? seen.principal() : null;
   }

@@ -6,7 +6,7 @@ import io.grpc.ServerTransportFilter;
 
 /**
  * The last token verified on one connection, with its principal. A client sends the same token with call after
- * call, so a string comparison with this one spares nearly every call the shared {@link TokenCache}'s SHA-256
+ * call, so comparing the header with this one spares nearly every call the shared {@link TokenCache}'s SHA-256
  * digest and lookup. It holds no token the connection does not hold already: the connection's HPACK table keeps
  * the header as long as the connection lives. Its verdicts are the cache's: it is used only when the cache is on,
  * {@code exp} is checked on every hit, and a key-set change since the token was verified voids it.
@@ -14,8 +14,8 @@ import io.grpc.ServerTransportFilter;
 public final class LastToken {
   private static final Attributes.Key<LastToken> KEY = Attributes.Key.create("grpc-edge.last-token");
 
-  /** A verified token, its principal, and the cache generation it was verified in. */
-  record Seen(String token, Principal principal, long generation) {}
+  /** A verified token as its {@code authorization} value, its principal, and the cache generation then. */
+  record Seen(String header, Principal principal, long generation) {}
 
   private volatile Seen seen;
 

@@ -7,15 +7,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What each gRPC method requires of its caller, from the configured method rules; deny by default. */
 public final class MethodPolicy {
   private static final String WILDCARD = "/*";
   // A method no rule names still needs a valid token: forgetting a rule must not open a method.
   private static final Requirement DEFAULT = new Requirement(false, Set.of());
+  private static final int MAX_RESOLVED = 4096;
 
   private final Map<String, Requirement> byMethod;
   private final Map<String, Requirement> byService;
+  // Answers per full method name, so a call pays one lookup, not a service-name substring and two. A server asks
+  // only for its registered methods; the bound keeps a caller passing arbitrary names from growing it.
+  private final Map<String, Requirement> resolved = new ConcurrentHashMap<>();
 
   private MethodPolicy(Map<String, Requirement> byMethod, Map<String, Requirement> byService) {
     this.byMethod = Map.copyOf(byMethod);
@@ -48,6 +53,18 @@ public final class MethodPolicy {
 
   /** The requirement for {@code fullMethodName}: its exact rule, else its service's wildcard, else a token. */
   public Requirement requirementFor(String fullMethodName) {
+    Requirement known = resolved.get(fullMethodName);
+    if (known != null) {
+      return known;
+    }
+    Requirement requirement = resolve(fullMethodName);
+    if (resolved.size() < MAX_RESOLVED) {
+      resolved.put(fullMethodName, requirement);
+    }
+    return requirement;
+  }
+
+  private Requirement resolve(String fullMethodName) {
     Requirement exact = byMethod.get(fullMethodName);
     if (exact != null) {
       return exact;
