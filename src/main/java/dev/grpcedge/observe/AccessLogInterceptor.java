@@ -4,6 +4,7 @@ import dev.grpcedge.auth.AuthContext;
 import dev.grpcedge.auth.Principal;
 import dev.grpcedge.tls.ClientCertificate;
 import dev.grpcedge.tls.PeerCertificates;
+import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -13,10 +14,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
-import java.net.SocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes one line per call when it ends, however it ends: peer, method, subject, status, duration and message
@@ -28,18 +27,33 @@ public final class AccessLogInterceptor implements ServerInterceptor {
   /** The logger name, so operators can route access lines to their own appender. */
   public static final String LOGGER = "grpc-edge.access";
 
+  private static final Attributes.Key<ConnectionFields> CONNECTION = Attributes.Key.create("grpc-edge.access-log");
+
   private final AccessLogWriter writer;
 
   public AccessLogInterceptor(AccessLogWriter writer) {
     this.writer = writer;
   }
 
+  /**
+   * Gives each connection its part of the line (peer, client certificate) once, when it is ready, rather than on
+   * every call. Install it after {@link PeerCertificates}; without it each call works its part out again.
+   */
+  public static ServerTransportFilter connectionFilter() {
+    return new ServerTransportFilter() {
+      @Override
+      public Attributes transportReady(Attributes transportAttrs) {
+        return transportAttrs.toBuilder().set(CONNECTION, ConnectionFields.of(transportAttrs)).build();
+      }
+    };
+  }
+
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    ConnectionFields connection = call.getAttributes().get(CONNECTION);
     CallRecord record = new CallRecord(writer, call.getMethodDescriptor().getFullMethodName(),
-        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), PeerCertificates.of(call).orElse(null),
-        System.nanoTime());
+        connection != null ? connection : ConnectionFields.of(call.getAttributes()), System.nanoTime());
     ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
       @Override
       public void request(int numMessages) {
@@ -51,7 +65,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
       @Override
       public void sendMessage(RespT message) {
-        record.messagesOut.incrementAndGet();
+        record.messagesOut++;
         super.sendMessage(message);
       }
 
@@ -67,7 +81,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onMessage(ReqT message) {
-        record.messagesIn.incrementAndGet();
+        record.messagesIn++;
         super.onMessage(message);
       }
 
@@ -94,25 +108,35 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     };
   }
 
+  /** A connection's fields of the line: the peer, and the client certificate's subject and SANs if it sent one. */
+  private record ConnectionFields(String peer, String clientCert) {
+    static ConnectionFields of(Attributes attributes) {
+      Object peer = attributes.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      ClientCertificate cert = PeerCertificates.of(attributes).orElse(null);
+      return new ConnectionFields(peer == null ? "-" : peer.toString(), cert == null ? ""
+          : " client_cert=\"" + safe(cert.subject()) + "\" client_sans="
+              + (cert.sans().isEmpty() ? "-" : safe(String.join(",", cert.sans()))));
+    }
+  }
+
   /** What is known of one call so far. */
   private static final class CallRecord {
     final AccessLogWriter writer;
     final String method;
-    final SocketAddress peer;
-    final ClientCertificate clientCert;
+    final ConnectionFields connection;
     final long startNanos;
-    final AtomicInteger messagesIn = new AtomicInteger();
-    final AtomicInteger messagesOut = new AtomicInteger();
-    final AtomicBoolean written = new AtomicBoolean();
+    // Each count has one writer: grpc serializes a call's listener callbacks, and the service its sends.
+    int messagesIn;
+    volatile int messagesOut;
+    // Only the listener writes the line, on onComplete or onCancel (grpc calls one of them, once).
+    boolean written;
     volatile Principal principal;
     volatile Status status;
 
-    CallRecord(AccessLogWriter writer, String method, SocketAddress peer, ClientCertificate clientCert,
-        long startNanos) {
+    CallRecord(AccessLogWriter writer, String method, ConnectionFields connection, long startNanos) {
       this.writer = writer;
       this.method = method;
-      this.peer = peer;
-      this.clientCert = clientCert;
+      this.connection = connection;
       this.startNanos = startNanos;
     }
 
@@ -123,25 +147,23 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     }
 
     void write(Status finalStatus) {
-      if (!written.compareAndSet(false, true) || !writer.enabled()) {
+      if (written || !writer.enabled()) {
         return;
       }
+      written = true;
       // Built by hand: String.format parses its pattern and builds a Formatter on every call.
       long hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
       long fraction = hundredths % 100;
       Principal p = principal;
       StringBuilder line = new StringBuilder(160)
-          .append("peer=").append(peer == null ? "-" : peer)
+          .append("peer=").append(connection.peer())
           .append(" method=").append(method)
           .append(" sub=").append(p == null ? "-" : safe(p.subject()))
           .append(" status=").append(finalStatus.getCode())
           .append(" duration_ms=").append(hundredths / 100).append(fraction < 10 ? ".0" : ".").append(fraction)
-          .append(" in=").append(messagesIn.get())
-          .append(" out=").append(messagesOut.get());
-      if (clientCert != null) {
-        line.append(" client_cert=\"").append(safe(clientCert.subject())).append("\" client_sans=")
-            .append(clientCert.sans().isEmpty() ? "-" : safe(String.join(",", clientCert.sans())));
-      }
+          .append(" in=").append(messagesIn)
+          .append(" out=").append(messagesOut)
+          .append(connection.clientCert());
       String description = finalStatus.getDescription();
       if (description != null) {
         line.append(" desc=\"").append(safe(description)).append('"');

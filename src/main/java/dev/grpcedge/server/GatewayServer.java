@@ -95,8 +95,10 @@ public final class GatewayServer implements AutoCloseable {
         .sslContext(tls.sslContext())
         .directExecutor()
         .callExecutor(new AuthCallExecutorSupplier(verifier, config.auth().maxTokenBytes(), offload))
-        // Per connection rather than per call: the client certificate, and the last token verified.
+        // Per connection rather than per call: the client certificate, the access line's connection fields (after
+        // the certificate, which they name), and the last token verified.
         .addTransportFilter(new PeerCertificates())
+        .addTransportFilter(AccessLogInterceptor.connectionFilter())
         .addTransportFilter(LastToken.filter());
     applyLimits(builder, config.limits());
     // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.

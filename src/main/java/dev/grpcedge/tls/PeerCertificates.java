@@ -33,7 +33,11 @@ public final class PeerCertificates extends ServerTransportFilter {
 
   /** The call's verified client certificate, or empty when the client sent none. */
   public static Optional<ClientCertificate> of(ServerCall<?, ?> call) {
-    Attributes attributes = call.getAttributes();
+    return of(call.getAttributes());
+  }
+
+  /** The verified client certificate of the connection with {@code attributes}, or empty when it sent none. */
+  public static Optional<ClientCertificate> of(Attributes attributes) {
     Optional<ClientCertificate> known = attributes.get(CLIENT_CERTIFICATE);
     // Read from the session only on a server built without the filter.
     return known != null ? known : read(attributes.get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
