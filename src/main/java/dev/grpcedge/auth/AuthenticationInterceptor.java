@@ -35,7 +35,10 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     LastToken last = LastToken.of(call);
-    Principal principal = verifier.lastVerified(BearerTokens.single(headers), last);
+    Principal principal = last == null ? null : last.take(headers);
+    if (principal == null) {
+      principal = verifier.lastVerified(BearerTokens.single(headers), last);
+    }
     try {
       if (principal == null) {
         principal = verifier.verify(BearerTokens.extract(headers, maxTokenBytes), last);

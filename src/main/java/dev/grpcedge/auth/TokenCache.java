@@ -59,7 +59,7 @@ final class TokenCache {
   /** The cached principal, or null when absent or expired (an expired entry is dropped). */
   Principal get(String key) {
     Principal principal = cache.getIfPresent(key);
-    if (principal != null && !clock.instant().isBefore(principal.expiresAt().plus(skew))) {
+    if (principal != null && !unexpired(principal)) {
       cache.invalidate(key);
       return null;
     }
@@ -71,7 +71,12 @@ final class TokenCache {
    * since, and its token has not expired.
    */
   boolean stillValid(Principal principal, long generation) {
-    return this.generation.get() == generation && clock.instant().isBefore(principal.expiresAt().plus(skew));
+    return this.generation.get() == generation && unexpired(principal);
+  }
+
+  // In milliseconds rather than Instants: asked on every call, and exp (whole seconds) plus skew is exact in them.
+  private boolean unexpired(Principal principal) {
+    return clock.millis() < principal.expiresAt().toEpochMilli() + skew.toMillis();
   }
 
   /** The value to hand to {@link #put} for a verification that starts now. */

@@ -1,5 +1,6 @@
 package dev.grpcedge.auth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -78,6 +79,27 @@ class AuthCallExecutorSupplierTest {
     assertNull(supplier.getExecutor(call, authorization("Bearer " + alice)), "the connection's last token");
     assertNull(supplier.getExecutor(callOnNewConnection(), authorization("Bearer " + alice)), "the cache");
     assertSame(OFFLOAD, supplier.getExecutor(call, authorization("Bearer " + bob)), "another token");
+  }
+
+  @Test
+  void theLastTokensVerdictIsLeftForThatCallsAuthenticationOnlyAndOnce() throws AuthException {
+    JwtVerifier verifier = TokenCacheTest.verifier(issuer, new CountingKeys(issuer.publicJwks()), clock, true);
+    var supplier = supplier(verifier);
+    ServerCall<Void, Void> call = callOnNewConnection();
+    LastToken connection = LastToken.of(call);
+    String alice = issuer.token().sub("alice").sign();
+    String bob = issuer.token().sub("bob").sign();
+    Metadata bobsCall = authorization("Bearer " + bob);
+    assertSame(OFFLOAD, supplier.getExecutor(call, bobsCall));
+    assertNull(connection.take(bobsCall), "no verdict yet: nothing left for an offloaded call");
+    verifier.verify(alice, connection);
+
+    Metadata alicesCall = authorization("Bearer " + alice);
+    assertNull(supplier.getExecutor(call, alicesCall));
+
+    assertNull(connection.take(authorization("Bearer " + alice)), "another call's headers, though the same token");
+    assertEquals("alice", connection.take(alicesCall).subject());
+    assertNull(connection.take(alicesCall), "taken once");
   }
 
   @Test
