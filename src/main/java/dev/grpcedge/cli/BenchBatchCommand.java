@@ -1,6 +1,8 @@
 package dev.grpcedge.cli;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,10 +23,21 @@ import picocli.CommandLine.Parameters;
         + "but the first.",
         "FILE: one argument per line, a blank line between runs, '#' lines ignored. A run is what follows "
         + "'grpc-edge bench' on a command line (so 'handshakes' first makes a handshake run).",
+        "With --settle, the first run is a warm-up for this JVM: it is repeated, unmeasured, until one repetition "
+        + "adds under 0.25 s of JIT compile time.",
         "Exit status: the highest of the runs' (0 when every run's calls were all OK), 2 when FILE is unreadable."})
 public final class BenchBatchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "The runs.")
   Path plan;
+
+  /** A warm-up repetition that compiles less than this leaves the load generator settled. */
+  static final long QUIET_COMPILE_MILLIS = 250;
+
+  @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "0",
+      description = "Repeat the first run until this JVM's JIT settles, for SECONDS at most (default: ${DEFAULT-VALUE}, "
+          + "run it once). A fresh generator pinned to one core compiles for tens of seconds; until then it, not "
+          + "the server, limits the first rounds.")
+  int settleSeconds;
 
   @Override
   public Integer call() {
@@ -35,11 +49,33 @@ public final class BenchBatchCommand implements Callable<Integer> {
       return 2;
     }
     int worst = 0;
-    for (List<String> run : runs) {
-      worst = Math.max(worst, new CommandLine(new BenchCommand()).execute(run.toArray(new String[0])));
-      System.out.flush();
+    for (int i = 0; i < runs.size(); i++) {
+      worst = Math.max(worst, i == 0 && settleSeconds > 0 ? settle(runs.get(0)) : execute(runs.get(i)));
     }
     return worst;
+  }
+
+  /** Runs {@code warmUp} until a repetition adds under {@link #QUIET_COMPILE_MILLIS} of compile time. */
+  private int settle(List<String> warmUp) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return execute(warmUp);
+    }
+    long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+    int worst = 0;
+    long compiled;
+    do {
+      long before = jit.getTotalCompilationTime();
+      worst = Math.max(worst, execute(warmUp));
+      compiled = jit.getTotalCompilationTime() - before;
+    } while (compiled >= QUIET_COMPILE_MILLIS && System.nanoTime() < deadline);
+    return worst;
+  }
+
+  private static int execute(List<String> run) {
+    int status = new CommandLine(new BenchCommand()).execute(run.toArray(new String[0]));
+    System.out.flush();
+    return status;
   }
 
   /** Splits a plan into runs: one argument per line, runs separated by blank lines. */

@@ -86,6 +86,27 @@ class BenchCommandTest {
   }
 
   @Test
+  void batchWithSettleRepeatsOnlyTheFirstRunAndAtMostForTheGivenTime(@TempDir Path tmp) throws Exception {
+    List<String> plan = new ArrayList<>();
+    for (String label : List.of("warm-up", "measured")) {
+      plan.addAll(List.of("--target", gateway.target(), "--ca", gateway.caFile().toString(), "--token",
+          gateway.token("greet"), "--json", "--no-progress", "--warmup", "0s", "--duration", "1s", "--concurrency",
+          "4", "--label", label, ""));
+    }
+    Path file = Files.write(tmp.resolve("plan"), plan);
+
+    var run = ConsoleCapture.run(() -> Main.run("bench", "batch", "--settle", "3", file.toString()));
+
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> reports = run.out().lines().toList();
+    long warmUps = reports.stream().filter(r -> r.startsWith("{\"label\":\"warm-up\"")).count();
+    // Repeated while the JIT is busy, and only until the 3 s are up (runs of 1 s each).
+    assertTrue(warmUps >= 1 && warmUps <= 4, run.out());
+    assertEquals(warmUps + 1, reports.size(), run.out());
+    assertTrue(reports.get(reports.size() - 1).startsWith("{\"label\":\"measured\""), run.out());
+  }
+
+  @Test
   void batchRunsEveryPlannedRunInOneJvmAndReportsEach(@TempDir Path tmp) throws Exception {
     Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
     List<String> common = List.of("--target", gateway.target(), "--ca", gateway.caFile().toString(), "--json",
