@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies the caller's bearer token and puts the {@link Principal} in the call's {@link Context} under
  * {@link AuthContext#PRINCIPAL}. A public method may be called without a token, but a token that is sent must
- * be valid.
+ * be valid. A verified token's {@code authorization} header is removed before the service sees the headers.
  */
 public final class AuthenticationInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(AuthenticationInterceptor.class);
@@ -49,6 +49,9 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
       call.close(e.status(), new Metadata());
       return new ServerCall.Listener<>() {};
     }
+    // The service gets the principal, not the token: it must not be able to log or forward the caller's credential
+    // (as Envoy's jwt_authn drops a verified JWT unless told to forward it).
+    headers.discardAll(BearerTokens.AUTHORIZATION);
     Context context = Context.current().withValue(AuthContext.PRINCIPAL, principal);
     return Contexts.interceptCall(context, call, headers, next);
   }

@@ -13,6 +13,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -47,6 +50,7 @@ class AuthInterceptorsTest {
   private static TestIssuer issuer;
   private static Server server;
   private static ManagedChannel channel;
+  private static final AtomicReference<Boolean> authorizationSeenByService = new AtomicReference<>();
 
   @BeforeAll
   static void start(@TempDir Path dir) throws IOException {
@@ -62,9 +66,17 @@ class AuthInterceptorsTest {
         .addMethod(SAY_HELLO_AGAIN, ServerCalls.asyncUnaryCall(AuthInterceptorsTest::whoAmI))
         .build();
     String name = InProcessServerBuilder.generateName();
-    // runs first to last: authentication -> authorization -> service
+    // runs first to last: authentication -> authorization -> what the service sees -> service
+    ServerInterceptor serviceSees = new ServerInterceptor() {
+      @Override
+      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+          ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+        authorizationSeenByService.set(headers.containsKey(BearerTokens.AUTHORIZATION));
+        return next.startCall(call, headers);
+      }
+    };
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(ServerInterceptors.intercept(greeter,
+        .addService(ServerInterceptors.intercept(greeter, serviceSees,
             new AuthorizationInterceptor(policy),
             new AuthenticationInterceptor(JwtVerifier.create(config), policy, config.maxTokenBytes())))
         .build().start();
@@ -100,6 +112,17 @@ class AuthInterceptorsTest {
     String reply = call(SAY_HELLO, issuer.token().sub("bob").scopes("greet", "admin").sign());
 
     assertEquals("bob [admin, greet]", reply);
+  }
+
+  @Test
+  void verifiedTokenIsRemovedBeforeTheServiceSeesTheHeaders() {
+    authorizationSeenByService.set(null);
+    assertEquals("bob [greet]", call(SAY_HELLO, issuer.token().sub("bob").scopes("greet").sign()));
+    assertEquals(false, authorizationSeenByService.get());
+
+    authorizationSeenByService.set(null);
+    assertEquals("carol []", call(SAY_HELLO_AGAIN, issuer.token().sub("carol").scopes().sign()));
+    assertEquals(false, authorizationSeenByService.get(), "a public method called with a token");
   }
 
   @Test
