@@ -35,10 +35,8 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     LastToken last = LastToken.of(call);
+    // The connection's last token is recognized once per call, by the executor choice, which leaves its verdict.
     Principal principal = last == null ? null : last.take(headers);
-    if (principal == null) {
-      principal = verifier.lastVerified(BearerTokens.single(headers), last);
-    }
     try {
       if (principal == null) {
         principal = verifier.verify(BearerTokens.extract(headers, maxTokenBytes), last);

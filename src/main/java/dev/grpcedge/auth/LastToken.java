@@ -33,7 +33,7 @@ public final class LastToken {
   }
 
   /**
-   * Leaves the verdict {@link #lastVerified} gave the executor choice for the call with {@code headers}: its
+   * Leaves the verdict {@link JwtVerifier#lastVerified} gave the executor choice for the call with {@code headers}: its
    * authentication runs next, on the same thread, and takes it rather than reading the header again.
    */
   void handOff(Metadata headers, Principal principal) {
