@@ -116,11 +116,20 @@ public final class JwtVerifier {
   }
 
   /**
-   * Whether {@code token} has a cached verdict that still holds, so verifying it will check no signature and
-   * fetch no keys. Always false with the cache off.
+   * The cached principal for {@code token} if its verdict still holds, remembered as the connection's last token
+   * ({@code last}, null for none); else null, and verifying it means checking a signature and perhaps fetching
+   * keys. Always null with the cache off.
    */
-  public boolean isCached(String token) {
-    return cache != null && cache.get(TokenCache.keyOf(token)) != null;
+  public Principal cached(String token, LastToken last) {
+    if (cache == null) {
+      return null;
+    }
+    long generation = cache.generation();
+    Principal principal = cache.get(TokenCache.keyOf(token));
+    if (principal != null && last != null) {
+      last.remember(new LastToken.Seen(BearerTokens.header(token), principal, generation));
+    }
+    return principal;
   }
 
   private Principal verifyFully(String token) throws AuthException {

@@ -1,7 +1,6 @@
 package dev.grpcedge.auth;
 
 import io.grpc.Attributes;
-import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerTransportFilter;
 
@@ -18,11 +17,7 @@ public final class LastToken {
   /** A verified token as its {@code authorization} value, its principal, and the cache generation then. */
   record Seen(String header, Principal principal, long generation) {}
 
-  /** The executor choice's verdict for the call whose headers these are, for its authentication to take. */
-  private record Handoff(Metadata headers, Principal principal) {}
-
   private volatile Seen seen;
-  private volatile Handoff handoff;
 
   Seen seen() {
     return seen;
@@ -30,24 +25,6 @@ public final class LastToken {
 
   void remember(Seen verified) {
     seen = verified;
-  }
-
-  /**
-   * Leaves the verdict {@link JwtVerifier#lastVerified} gave the executor choice for the call with {@code headers}: its
-   * authentication runs next, on the same thread, and takes it rather than reading the header again.
-   */
-  void handOff(Metadata headers, Principal principal) {
-    handoff = new Handoff(headers, principal);
-  }
-
-  /** The verdict left for the call with exactly these {@code headers} (the same object), once; else null. */
-  Principal take(Metadata headers) {
-    Handoff left = handoff;
-    if (left == null || left.headers() != headers) {
-      return null;
-    }
-    handoff = null;
-    return left.principal();
   }
 
   /** The connection's memo, or null on a server without {@link #filter()}. */

@@ -1,6 +1,5 @@
 package dev.grpcedge.server;
 
-import dev.grpcedge.auth.AuthCallExecutorSupplier;
 import dev.grpcedge.auth.AuthenticationInterceptor;
 import dev.grpcedge.auth.AuthorizationInterceptor;
 import dev.grpcedge.auth.IssuerKeys;
@@ -88,13 +87,13 @@ public final class GatewayServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
 
     // Calls run on their connection's event loop (grpc-java's advice for handlers that never block: a hand-off
-    // to another thread costs as much as the rest of a small call), except a token still to be verified, which
-    // may wait for its issuer's keys (bounded by keys.http_timeout) and so goes to the offload pool.
+    // to another thread costs as much as the rest of a small call). Verifying a token not seen before may wait
+    // for its issuer's keys (bounded by keys.http_timeout), so AuthenticationInterceptor does that on the
+    // offload pool.
     ExecutorService offload = Executors.newCachedThreadPool(daemonThreads("grpc-edge-offload"));
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
         .sslContext(tls.sslContext())
         .directExecutor()
-        .callExecutor(new AuthCallExecutorSupplier(verifier, config.auth().maxTokenBytes(), offload))
         // Per connection rather than per call: the client certificate, the access line's connection fields (after
         // the certificate, which they name), and the last token verified.
         .addTransportFilter(new PeerCertificates())
@@ -105,7 +104,7 @@ public final class GatewayServer implements AutoCloseable {
     // As many lines as the asynchronous appender used to queue before callers wait.
     AccessLogWriter accessLines = AccessLogWriter.start(8192);
     var accessLog = new AccessLogInterceptor(accessLines);
-    var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes());
+    var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes(), offload);
     var authorization = new AuthorizationInterceptor(policy);
     var streamExpiry = new StreamExpiryInterceptor(policy, config.auth().clockSkew(), scheduler, Clock.systemUTC());
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {

@@ -3,12 +3,14 @@ package dev.grpcedge.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grpcedge.config.AuthConfig;
 import dev.grpcedge.config.MethodRule;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -36,13 +38,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The authentication and authorization interceptors in front of a Greeter-shaped service, in process. */
+/**
+ * The authentication and authorization interceptors in front of a Greeter-shaped service, in process. Each
+ * in-process channel is a connection of its own (with its own {@link LastToken}).
+ */
 class AuthInterceptorsTest {
   private static final MethodDescriptor<String, String> SAY_HELLO = unary("greeter.Greeter/SayHello");
   private static final MethodDescriptor<String, String> SAY_HELLO_AGAIN = unary("greeter.Greeter/SayHelloAgain");
@@ -50,7 +61,11 @@ class AuthInterceptorsTest {
   private static TestIssuer issuer;
   private static Server server;
   private static ManagedChannel channel;
+  private static String serverName;
   private static final AtomicReference<Boolean> authorizationSeenByService = new AtomicReference<>();
+  private static final AtomicInteger callsStarted = new AtomicInteger();
+  private static final AtomicReference<Context> lastCallContext = new AtomicReference<>();
+  private static final Offload offload = new Offload();
 
   @BeforeAll
   static void start(@TempDir Path dir) throws IOException {
@@ -66,27 +81,44 @@ class AuthInterceptorsTest {
         .addMethod(SAY_HELLO_AGAIN, ServerCalls.asyncUnaryCall(AuthInterceptorsTest::whoAmI))
         .build();
     String name = InProcessServerBuilder.generateName();
+    serverName = name;
     // runs first to last: authentication -> authorization -> what the service sees -> service
     ServerInterceptor serviceSees = new ServerInterceptor() {
       @Override
       public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
           ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         authorizationSeenByService.set(headers.containsKey(BearerTokens.AUTHORIZATION));
+        callsStarted.incrementAndGet();
+        return next.startCall(call, headers);
+      }
+    };
+    ServerInterceptor arrives = new ServerInterceptor() {
+      @Override
+      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+          ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+        lastCallContext.set(Context.current());
         return next.startCall(call, headers);
       }
     };
     server = InProcessServerBuilder.forName(name).directExecutor()
+        .addTransportFilter(LastToken.filter())
         .addService(ServerInterceptors.intercept(greeter, serviceSees,
             new AuthorizationInterceptor(policy),
-            new AuthenticationInterceptor(JwtVerifier.create(config), policy, config.maxTokenBytes())))
+            new AuthenticationInterceptor(JwtVerifier.create(config), policy, config.maxTokenBytes(), offload),
+            arrives))
         .build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channel = newConnection();
   }
 
   @AfterAll
   static void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+    offload.pool.shutdownNow();
+  }
+
+  private static ManagedChannel newConnection() {
+    return InProcessChannelBuilder.forName(serverName).directExecutor().build();
   }
 
   @Test
@@ -160,6 +192,57 @@ class AuthInterceptorsTest {
     }
   }
 
+  @Test
+  void onlyATokenWithoutAVerdictAtHandIsVerifiedOnTheOffloadPool() {
+    ManagedChannel connection = newConnection();
+    ManagedChannel another = newConnection();
+    try {
+      // Subjects no other test uses, so no token here is in the cache already.
+      String alice = issuer.token().sub("offload-alice").scopes("greet").sign();
+      String bob = issuer.token().sub("offload-bob").scopes("greet").sign();
+      int before = offload.tasks.get();
+
+      assertEquals("anonymous", call(connection, SAY_HELLO_AGAIN, null));
+      assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+          () -> call(connection, SAY_HELLO, "not!a!jwt")).getStatus().getCode());
+      assertEquals(before, offload.tasks.get(), "no token, or one refused on sight");
+
+      assertEquals("offload-alice [greet]", call(connection, SAY_HELLO, alice));
+      assertEquals(before + 1, offload.tasks.get(), "a token seen for the first time");
+      assertEquals("offload-alice [greet]", call(connection, SAY_HELLO, alice));
+      assertEquals("offload-alice [greet]", call(another, SAY_HELLO, alice));
+      assertEquals(before + 1, offload.tasks.get(), "the connection's last token, then the token cache");
+
+      assertEquals("offload-bob [greet]", call(connection, SAY_HELLO, bob));
+      assertEquals(before + 2, offload.tasks.get());
+    } finally {
+      connection.shutdownNow();
+      another.shutdownNow();
+    }
+  }
+
+  @Test
+  void callCancelledWhileItsTokenIsVerifiedIsNeverStarted() throws Exception {
+    String token = issuer.token().sub("cancelled-dave").scopes("greet").sign();
+    int started = callsStarted.get();
+    offload.hold();
+    try {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+          ClientInterceptors.intercept(channel, bearer(token)), SAY_HELLO,
+          CallOptions.DEFAULT.withDeadlineAfter(200, TimeUnit.MILLISECONDS), "world"));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+      for (int i = 0; i < 100 && !lastCallContext.get().isCancelled(); i++) {
+        Thread.sleep(50);
+      }
+      assertTrue(lastCallContext.get().isCancelled(), "the server saw the call end");
+    } finally {
+      offload.release();
+    }
+    offload.awaitIdle();
+
+    assertEquals(started, callsStarted.get(), "the service was started for a call that had already ended");
+  }
+
   private static void whoAmI(String request, StreamObserver<String> responses) {
     Principal principal = AuthContext.current();
     responses.onNext(principal == null ? "anonymous" : principal.subject() + " " + new TreeSet<>(principal.scopes()));
@@ -167,7 +250,11 @@ class AuthInterceptorsTest {
   }
 
   private static String call(MethodDescriptor<String, String> method, String token) {
-    var target = token == null ? channel : ClientInterceptors.intercept(channel, bearer(token));
+    return call(channel, method, token);
+  }
+
+  private static String call(ManagedChannel connection, MethodDescriptor<String, String> method, String token) {
+    var target = token == null ? connection : ClientInterceptors.intercept(connection, bearer(token));
     return ClientCalls.blockingUnaryCall(target, method, CallOptions.DEFAULT, "world");
   }
 
@@ -184,6 +271,45 @@ class AuthInterceptorsTest {
         .setRequestMarshaller(Utf8Marshaller.INSTANCE)
         .setResponseMarshaller(Utf8Marshaller.INSTANCE)
         .build();
+  }
+
+  /** The offload pool, counting the verifications it is given; {@link #hold} keeps them waiting. */
+  private static final class Offload implements Executor {
+    final ExecutorService pool = Executors.newCachedThreadPool();
+    final AtomicInteger tasks = new AtomicInteger();
+    final AtomicInteger finished = new AtomicInteger();
+    volatile CountDownLatch gate = new CountDownLatch(0);
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.incrementAndGet();
+      CountDownLatch held = gate;
+      pool.execute(() -> {
+        try {
+          held.await();
+          task.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          finished.incrementAndGet();
+        }
+      });
+    }
+
+    void hold() {
+      gate = new CountDownLatch(1);
+    }
+
+    void release() {
+      gate.countDown();
+    }
+
+    void awaitIdle() throws InterruptedException {
+      for (int i = 0; i < 100 && finished.get() < tasks.get(); i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(tasks.get(), finished.get(), "verifications still running");
+    }
   }
 
   /** Plain UTF-8 messages, so the test needs no generated code. */
