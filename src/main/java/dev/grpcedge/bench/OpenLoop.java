@@ -11,11 +11,16 @@ import java.util.concurrent.locks.LockSupport;
  * omission). The operations due are handed to the workload's {@link Workload#issuer()} (the connections' event
  * loop) at most every {@link #BATCH_MICROS} µs: one thread wake-up per batch instead of one per call kept a
  * one-core generator from becoming the bottleneck at tens of thousands of calls per second. Batching delays a
- * send by less than that, and the delay counts in the latency.
+ * send by less than that, and the delay counts in the latency. A run ends with an error once more than two seconds
+ * of calls (at least {@link #MIN_BACKLOG}) are in flight: the target, or this generator, is not keeping up, and
+ * queueing more would only fill the generator's heap.
  */
 public record OpenLoop(double ratePerSecond) implements LoadShape {
   /** The shortest gap between two batches of due operations. */
   public static final long BATCH_MICROS = 100;
+
+  /** The fewest operations in flight that end a run as not keeping up. */
+  public static final long MIN_BACKLOG = 1_000;
 
   public OpenLoop {
     if (!(ratePerSecond > 0)) {
@@ -29,6 +34,7 @@ public record OpenLoop(double ratePerSecond) implements LoadShape {
     long start = System.nanoTime();
     Executor issuer = workload.issuer();
     AtomicLong inFlight = new AtomicLong();
+    long backlog = Math.max(MIN_BACKLOG, (long) (2 * ratePerSecond));
     long next = 0; // the first operation not yet handed over
     while (true) {
       long now = System.nanoTime();
@@ -38,6 +44,10 @@ public record OpenLoop(double ratePerSecond) implements LoadShape {
         due = dueAt(start, intervalNanos, ++next);
       }
       if (next > from) {
+        if (inFlight.get() > backlog) {
+          throw new IllegalStateException("over " + backlog + " calls in flight: the target (or this load generator) "
+              + "is not keeping up with " + describeRate() + "; lower --rate");
+        }
         long to = next;
         inFlight.addAndGet(to - from);
         issuer.execute(() -> {
@@ -70,6 +80,10 @@ public record OpenLoop(double ratePerSecond) implements LoadShape {
 
   @Override
   public String describe() {
-    return "open loop, " + String.format(java.util.Locale.ROOT, "%.0f", ratePerSecond) + " calls/s offered";
+    return "open loop, " + describeRate() + " offered";
+  }
+
+  private String describeRate() {
+    return String.format(java.util.Locale.ROOT, "%.0f", ratePerSecond) + " calls/s";
   }
 }

@@ -123,6 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (TlsException | IllegalArgumentException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
+    } catch (IllegalStateException e) {
+      // The run could not be measured (the load was not kept up, or calls never ended).
+      System.err.println("grpc-edge bench: " + e.getMessage());
+      return 1;
     }
     System.out.print(json ? report.json() + "\n" : report.text());
     if (percentilesOut != null && !writeAtomically(percentilesOut, report.percentileTable())) {
