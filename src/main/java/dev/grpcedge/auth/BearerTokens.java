@@ -2,13 +2,20 @@ package dev.grpcedge.auth;
 
 import static dev.grpcedge.auth.AuthException.unauthenticated;
 
+import io.grpc.InternalMetadata;
 import io.grpc.Metadata;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 
 /** Reads an OAuth 2.0 bearer token (RFC 6750) from a call's {@code authorization} metadata. */
 public final class BearerTokens {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  // The same header as the bytes that arrived, not copied into a String: every call's header, hundreds of bytes,
+  // is compared with the connection's last token (grpc-java's own internal key API, stable for years, is the only
+  // way to read a header's bytes).
+  private static final Metadata.Key<byte[]> AUTHORIZATION_BYTES =
+      InternalMetadata.keyOf("authorization", RawAscii.INSTANCE);
 
   private static final String SCHEME = "Bearer";
   // A table rather than a chain of comparisons: every call's token, hundreds of characters, is scanned.
@@ -53,20 +60,23 @@ public final class BearerTokens {
     return token;
   }
 
-  /** The call's only {@code authorization} value, unchecked; null when there is none or more than one. */
-  static String single(Metadata headers) {
-    Iterable<String> values = headers.getAll(AUTHORIZATION);
+  /**
+   * The call's only {@code authorization} value as it arrived, unchecked and not to be modified; null when there
+   * is none or more than one.
+   */
+  static byte[] single(Metadata headers) {
+    Iterable<byte[]> values = headers.getAll(AUTHORIZATION_BYTES);
     if (values == null) {
       return null;
     }
-    Iterator<String> it = values.iterator();
-    String value = it.next();
+    Iterator<byte[]> it = values.iterator();
+    byte[] value = it.next();
     return it.hasNext() ? null : value;
   }
 
   /** The {@code authorization} value that sends {@code token}, as clients write it. */
-  static String header(String token) {
-    return SCHEME + ' ' + token;
+  static byte[] header(String token) {
+    return (SCHEME + ' ' + token).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Whether the call carries any {@code authorization} header, well-formed or not. */
@@ -106,5 +116,20 @@ public final class BearerTokens {
       table[c] = true;
     }
     return table;
+  }
+
+  /** A header's bytes as they are. */
+  private enum RawAscii implements InternalMetadata.TrustedAsciiMarshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public byte[] toAsciiString(byte[] value) {
+      return value;
+    }
+
+    @Override
+    public byte[] parseAsciiString(byte[] serialized) {
+      return serialized;
+    }
   }
 }

@@ -20,6 +20,7 @@ import dev.grpcedge.config.IssuerConfig;
 import io.grpc.Status;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -104,13 +105,13 @@ public final class JwtVerifier {
    * and the token last verified on the connection, and that verdict still holds; else null. No parsing,
    * scanning or hashing: what a connection that repeats its token pays per call. Always null with the cache off.
    */
-  public Principal lastVerified(String header, LastToken last) {
+  public Principal lastVerified(byte[] header, LastToken last) {
     if (cache == null || last == null || header == null) {
       return null;
     }
     LastToken.Seen seen = last.seen();
-    // String.equals is one vectorized comparison; a header of another spelling is left to the full check.
-    boolean holds = seen != null && header.equals(seen.header())
+    // One vectorized comparison; a header of another spelling is left to the full check.
+    boolean holds = seen != null && Arrays.equals(header, seen.header())
         && cache.stillValid(seen.principal(), seen.generation());
     return holds ? seen.principal() : null;
   }

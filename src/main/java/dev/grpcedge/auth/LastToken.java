@@ -15,7 +15,7 @@ public final class LastToken {
   private static final Attributes.Key<LastToken> KEY = Attributes.Key.create("grpc-edge.last-token");
 
   /** A verified token as its {@code authorization} value, its principal, and the cache generation then. */
-  record Seen(String header, Principal principal, long generation) {}
+  record Seen(byte[] header, Principal principal, long generation) {}
 
   private volatile Seen seen;
 

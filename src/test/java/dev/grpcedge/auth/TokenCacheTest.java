@@ -205,14 +205,14 @@ class TokenCacheTest {
     String bob = issuer.token().sub("bob").sign();
 
     assertEquals("alice", verifier.verify(alice, connection).subject());
-    assertEquals("alice", verifier.lastVerified("Bearer " + alice, connection).subject());
+    assertEquals("alice", verifier.lastVerified(raw("Bearer " + alice), connection).subject());
     assertEquals("bob", verifier.verify(bob, connection).subject());
-    assertNull(verifier.lastVerified("Bearer " + alice, connection), "bob's token replaced alice's");
+    assertNull(verifier.lastVerified(raw("Bearer " + alice), connection), "bob's token replaced alice's");
     AuthException e = assertThrows(AuthException.class,
         () -> verifier.verify(alice.substring(0, alice.length() - 2) + "AA", connection));
 
     assertEquals("invalid signature", e.status().getDescription());
-    assertEquals("bob", verifier.lastVerified("Bearer " + bob, connection).subject());
+    assertEquals("bob", verifier.lastVerified(raw("Bearer " + bob), connection).subject());
     assertEquals(3, keys.lookups.get(), "alice, bob and the forged token each needed keys once");
   }
 
@@ -223,19 +223,19 @@ class TokenCacheTest {
     JwtVerifier verifier = verifier(issuer, new CountingKeys(issuer.publicJwks()), clock, true);
     LastToken connection = new LastToken();
     String token = issuer.token().sub("alice").sign();
-    assertNull(verifier.lastVerified("Bearer " + token, connection), "nothing verified yet");
+    assertNull(verifier.lastVerified(raw("Bearer " + token), connection), "nothing verified yet");
 
     verifier.verify(token, connection);
 
-    assertEquals("alice", verifier.lastVerified("Bearer " + token, connection).subject());
-    assertNull(verifier.lastVerified("bearer " + token, connection), "another spelling: left to the full check");
-    assertNull(verifier.lastVerified("Bearer  " + token, connection), "two spaces: left to the full check");
-    assertNull(verifier.lastVerified("Bearer " + token + "x", connection));
-    assertNull(verifier.lastVerified("Basic " + token, connection));
+    assertEquals("alice", verifier.lastVerified(raw("Bearer " + token), connection).subject());
+    assertNull(verifier.lastVerified(raw("bearer " + token), connection), "another spelling: left to the full check");
+    assertNull(verifier.lastVerified(raw("Bearer  " + token), connection), "two spaces: left to the full check");
+    assertNull(verifier.lastVerified(raw("Bearer " + token + "x"), connection));
+    assertNull(verifier.lastVerified(raw("Basic " + token), connection));
     assertNull(verifier.lastVerified(null, connection), "no header, or a repeated one");
-    assertNull(verifier.lastVerified("Bearer " + token, new LastToken()), "another connection");
+    assertNull(verifier.lastVerified(raw("Bearer " + token), new LastToken()), "another connection");
     clock.now = clock.now.plus(Duration.ofDays(1));
-    assertNull(verifier.lastVerified("Bearer " + token, connection), "expired");
+    assertNull(verifier.lastVerified(raw("Bearer " + token), connection), "expired");
   }
 
   @Test
@@ -249,7 +249,7 @@ class TokenCacheTest {
 
     clock.now = clock.now.plusSeconds(30).plus(SKEW);
 
-    assertNull(verifier.lastVerified("Bearer " + token, connection));
+    assertNull(verifier.lastVerified(raw("Bearer " + token), connection));
     AuthException e = assertThrows(AuthException.class, () -> verifier.verify(token, connection));
     assertEquals("token expired", e.status().getDescription());
   }
@@ -266,7 +266,7 @@ class TokenCacheTest {
     verifier.verify(token, connection);
     verifier.verify(token, connection);
 
-    assertNull(verifier.lastVerified("Bearer " + token, connection));
+    assertNull(verifier.lastVerified(raw("Bearer " + token), connection));
     assertEquals(2, keys.lookups.get());
   }
 
@@ -279,13 +279,17 @@ class TokenCacheTest {
       LastToken connection = new LastToken();
       String oldKeyToken = issuer.token().iss(idp.issuer()).sign();
       verifier.verify(oldKeyToken, connection);
-      assertTrue(verifier.lastVerified("Bearer " + oldKeyToken, connection) != null, "remembered before the change");
+      assertTrue(verifier.lastVerified(raw("Bearer " + oldKeyToken), connection) != null, "remembered before the change");
 
       rotateKeys(idp, issuer, verifier);
 
-      assertNull(verifier.lastVerified("Bearer " + oldKeyToken, connection));
+      assertNull(verifier.lastVerified(raw("Bearer " + oldKeyToken), connection));
       AuthException e = assertThrows(AuthException.class, () -> verifier.verify(oldKeyToken, connection));
       assertEquals("unknown signing key", e.status().getDescription());
     }
+  }
+
+  private static byte[] raw(String header) {
+    return header.getBytes(StandardCharsets.US_ASCII);
   }
 }
