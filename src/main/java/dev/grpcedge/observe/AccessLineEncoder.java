@@ -1,0 +1,82 @@
+package dev.grpcedge.observe;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.EncoderBase;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+
+/**
+ * Encodes access lines exactly as the pattern {@value #PATTERN} would, at a fraction of its cost: the line is
+ * copied once into the output bytes, and the timestamp up to the second is formatted once a second. Access lines
+ * are one per call, so the pattern layout's converters, builder and charset encoder were a visible share of a
+ * gateway call's CPU. Not thread-safe, like logback's own encoders: an appender calls it under its lock.
+ */
+public final class AccessLineEncoder extends EncoderBase<ILoggingEvent> {
+  /** The pattern this encoder's output matches. */
+  public static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %-5level %logger{0} - %msg%n";
+
+  private static final DateTimeFormatter TO_SECOND =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+
+  private long second = Long.MIN_VALUE;
+  private byte[] secondPrefix;
+  private String loggerName;
+  private String levelName;
+  private byte[] middle; // "Z LEVEL logger - " for the last logger and level seen
+
+  @Override
+  public byte[] headerBytes() {
+    return null;
+  }
+
+  @Override
+  public byte[] footerBytes() {
+    return null;
+  }
+
+  @Override
+  public byte[] encode(ILoggingEvent event) {
+    long millis = event.getTimeStamp();
+    long thisSecond = Math.floorDiv(millis, 1000);
+    if (thisSecond != second) {
+      secondPrefix = TO_SECOND.format(Instant.ofEpochSecond(thisSecond)).getBytes(StandardCharsets.US_ASCII);
+      second = thisSecond;
+    }
+    String logger = event.getLoggerName();
+    String level = event.getLevel().toString();
+    if (!logger.equals(loggerName) || !level.equals(levelName)) {
+      String shortName = logger.substring(logger.lastIndexOf('.') + 1);
+      middle = ("Z " + String.format("%-5s", level) + " " + shortName + " - ").getBytes(StandardCharsets.UTF_8);
+      loggerName = logger;
+      levelName = level;
+    }
+    String message = event.getFormattedMessage();
+    int length = message.length();
+    byte[] out = new byte[secondPrefix.length + 3 + middle.length + length + 1];
+    System.arraycopy(secondPrefix, 0, out, 0, secondPrefix.length);
+    int at = secondPrefix.length;
+    int milli = (int) Math.floorMod(millis, 1000);
+    out[at++] = (byte) ('0' + milli / 100);
+    out[at++] = (byte) ('0' + milli / 10 % 10);
+    out[at++] = (byte) ('0' + milli % 10);
+    System.arraycopy(middle, 0, out, at, middle.length);
+    at += middle.length;
+    for (int i = 0; i < length; i++) {
+      char c = message.charAt(i);
+      if (c >= 0x80) {
+        // A subject or certificate name outside ASCII: encode the rest as UTF-8, as the pattern layout would.
+        byte[] rest = message.substring(i).getBytes(StandardCharsets.UTF_8);
+        out = Arrays.copyOf(out, at + rest.length + 1);
+        System.arraycopy(rest, 0, out, at, rest.length);
+        at += rest.length;
+        break;
+      }
+      out[at++] = (byte) c;
+    }
+    out[at] = '\n';
+    return out;
+  }
+}
