@@ -11,9 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  * omission). The operations due are handed to the workload's {@link Workload#issuer()} (the connections' event
  * loop) at most every {@link #BATCH_MICROS} µs: one thread wake-up per batch instead of one per call kept a
  * one-core generator from becoming the bottleneck at tens of thousands of calls per second. Batching delays a
- * send by less than that, and the delay counts in the latency. A run ends with an error once more than two seconds
- * of calls (at least {@link #MIN_BACKLOG}) are in flight: the target, or this generator, is not keeping up, and
- * queueing more would only fill the generator's heap.
+ * send by less than that, and the delay counts in the latency. A run ends with an error once more than five seconds
+ * of calls (at least {@link #MIN_BACKLOG}, at most {@link #MAX_BACKLOG}) are in flight: the target, or this
+ * generator, is not keeping up, and queueing more would only fill the generator's heap. A few seconds' backlog is
+ * allowed because a generator's own first seconds, before its JIT has compiled it, fall behind at high rates.
  */
 public record OpenLoop(double ratePerSecond) implements LoadShape {
   /** The shortest gap between two batches of due operations. */
@@ -21,6 +22,9 @@ public record OpenLoop(double ratePerSecond) implements LoadShape {
 
   /** The fewest operations in flight that end a run as not keeping up. */
   public static final long MIN_BACKLOG = 1_000;
+
+  /** The most operations in flight before a run ends as not keeping up (a few hundred MB of generator heap). */
+  public static final long MAX_BACKLOG = 200_000;
 
   public OpenLoop {
     if (!(ratePerSecond > 0)) {
@@ -34,7 +38,7 @@ public record OpenLoop(double ratePerSecond) implements LoadShape {
     long start = System.nanoTime();
     Executor issuer = workload.issuer();
     AtomicLong inFlight = new AtomicLong();
-    long backlog = Math.max(MIN_BACKLOG, (long) (2 * ratePerSecond));
+    long backlog = Math.min(MAX_BACKLOG, Math.max(MIN_BACKLOG, (long) (5 * ratePerSecond)));
     long next = 0; // the first operation not yet handed over
     while (true) {
       long now = System.nanoTime();

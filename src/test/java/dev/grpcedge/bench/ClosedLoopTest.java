@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The closed loop keeps exactly its concurrency in flight, and calls that fail at once do not nest. */
@@ -64,15 +63,5 @@ class ClosedLoopTest {
     } finally {
       completer.shutdownNow();
     }
-  }
-
-  private record TestWorkload(Consumer<Consumer<Status.Code>> start) implements Workload {
-    @Override
-    public void issue(Consumer<Status.Code> done) {
-      start.accept(done);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The open loop offers its rate, and stops with a clear error rather than queue calls without end. */
 class OpenLoopTest {
   @Test
-  void targetThatNeverAnswersEndsTheRunOnceTwoSecondsOfCallsAreWaiting() {
+  void targetThatNeverAnswersEndsTheRunOnceFiveSecondsOfCallsAreWaiting() {
     AtomicLong issued = new AtomicLong();
     Workload neverAnswers = new TestWorkload(done -> issued.incrementAndGet());
     LatencyRecorder recorder = new LatencyRecorder();
@@ -23,9 +22,9 @@ class OpenLoopTest {
         .drive(neverAnswers, recorder, start + TimeUnit.SECONDS.toNanos(20)));
 
     assertTrue(e.getMessage().contains("not keeping up with 1000 calls/s"), e.getMessage());
-    assertTrue(issued.get() > 2_000 && issued.get() < 2_200, "issued " + issued.get());
+    assertTrue(issued.get() > 5_000 && issued.get() < 5_200, "issued " + issued.get());
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-    assertTrue(seconds < 10, "gave up after " + seconds + " s, not at once");
+    assertTrue(seconds < 12, "gave up after " + seconds + " s, not at once");
   }
 
   @Test
@@ -38,15 +37,5 @@ class OpenLoopTest {
 
     assertEquals(3_000, recorder.ok(), 2);
     assertEquals(0, recorder.errors());
-  }
-
-  private record TestWorkload(Consumer<Consumer<Status.Code>> start) implements Workload {
-    @Override
-    public void issue(Consumer<Status.Code> done) {
-      start.accept(done);
-    }
-
-    @Override
-    public void close() {}
   }
 }
