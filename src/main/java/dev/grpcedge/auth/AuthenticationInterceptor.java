@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,10 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     try {
       offload.execute(() -> deferred.start(verified(context, unverified, last, call, headers, next)));
     } catch (RejectedExecutionException e) {
-      return refuse(call, method, Status.UNAVAILABLE.withDescription("server shutting down"));
+      // Shutting down, or as many calls as the pool holds are already waiting for their tokens to be verified.
+      boolean stopping = offload instanceof ExecutorService pool && pool.isShutdown();
+      return refuse(call, method,
+          Status.UNAVAILABLE.withDescription(stopping ? "server shutting down" : "server busy verifying tokens"));
     }
     return deferred;
   }

@@ -29,9 +29,11 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,9 @@ public final class GatewayServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health;
+  /** Calls that may wait for their new token to be verified before more are refused. */
+  static final int OFFLOAD_QUEUE = 1024;
+
   private final ScheduledExecutorService scheduler;
   private final GreeterService greeter;
   private final Duration grace;
@@ -90,7 +95,7 @@ public final class GatewayServer implements AutoCloseable {
     // to another thread costs as much as the rest of a small call). Verifying a token not seen before may wait
     // for its issuer's keys (bounded by keys.http_timeout), so AuthenticationInterceptor does that on the
     // offload pool.
-    ExecutorService offload = Executors.newCachedThreadPool(daemonThreads("grpc-edge-offload"));
+    ExecutorService offload = offloadPool();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
         .sslContext(tls.sslContext())
         .directExecutor()
@@ -206,6 +211,19 @@ public final class GatewayServer implements AutoCloseable {
     }
     offload.shutdownNow();
     accessLines.close();
+  }
+
+  /**
+   * Where new tokens are verified: a few threads, since a verification is tens of microseconds of CPU unless it
+   * waits for keys, and a bounded queue, so a flood of made-up tokens while the identity provider is slow is
+   * refused (UNAVAILABLE) once {@value #OFFLOAD_QUEUE} wait, rather than given a thread each.
+   */
+  private static ExecutorService offloadPool() {
+    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(OFFLOAD_QUEUE), daemonThreads("grpc-edge-offload"));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -41,6 +41,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -243,6 +244,22 @@ class AuthInterceptorsTest {
     assertEquals(started, callsStarted.get(), "the service was started for a call that had already ended");
   }
 
+  @Test
+  void newTokenIsRefusedAsUnavailableWhenTheOffloadPoolIsFull() {
+    String token = issuer.token().sub("busy-erin").scopes("greet").sign();
+    offload.full = true;
+    StatusRuntimeException e;
+    try {
+      e = assertThrows(StatusRuntimeException.class, () -> call(SAY_HELLO, token));
+    } finally {
+      offload.full = false;
+    }
+
+    assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    assertEquals("server busy verifying tokens", e.getStatus().getDescription());
+    assertEquals("busy-erin [greet]", call(SAY_HELLO, token), "the same token once the pool has room");
+  }
+
   private static void whoAmI(String request, StreamObserver<String> responses) {
     Principal principal = AuthContext.current();
     responses.onNext(principal == null ? "anonymous" : principal.subject() + " " + new TreeSet<>(principal.scopes()));
@@ -279,9 +296,13 @@ class AuthInterceptorsTest {
     final AtomicInteger tasks = new AtomicInteger();
     final AtomicInteger finished = new AtomicInteger();
     volatile CountDownLatch gate = new CountDownLatch(0);
+    volatile boolean full;
 
     @Override
     public void execute(Runnable task) {
+      if (full) {
+        throw new RejectedExecutionException("queue full");
+      }
       tasks.incrementAndGet();
       CountDownLatch held = gate;
       pool.execute(() -> {
