@@ -46,24 +46,24 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     LastToken last = LastToken.of(call);
+    Context context = Context.current();
     Principal principal = verifier.lastVerified(BearerTokens.single(headers), last);
-    String token = null;
+    if (principal != null) {
+      return authenticated(context, principal, call, headers, next);
+    }
+    String token;
     try {
-      if (principal == null) {
-        token = BearerTokens.extract(headers, maxTokenBytes);
-        principal = verifier.cached(token, last);
-      }
+      token = BearerTokens.extract(headers, maxTokenBytes);
+      principal = verifier.cached(token, last);
     } catch (AuthException e) {
       return refuse(call, method, e.status());
     }
     if (principal != null) {
-      return authenticated(Context.current(), principal, call, headers, next);
+      return authenticated(context, principal, call, headers, next);
     }
     DeferredListener<ReqT> deferred = new DeferredListener<>();
-    String unverified = token;
-    Context context = Context.current();
     try {
-      offload.execute(() -> deferred.start(verified(context, unverified, last, call, headers, next)));
+      offload.execute(() -> deferred.start(verified(context, token, last, call, headers, next)));
     } catch (RejectedExecutionException e) {
       // Shutting down, or as many calls as the pool holds are already waiting for their tokens to be verified.
       boolean stopping = offload instanceof ExecutorService pool && pool.isShutdown();

@@ -96,7 +96,7 @@ public final class JwtVerifier {
     }
     long generation = cache.generation();
     Principal principal = verify(token);
-    last.remember(new LastToken.Seen(BearerTokens.header(token), principal, generation));
+    last.remember(token, principal, generation);
     return principal;
   }
 
@@ -128,7 +128,7 @@ public final class JwtVerifier {
     long generation = cache.generation();
     Principal principal = cache.get(TokenCache.keyOf(token));
     if (principal != null && last != null) {
-      last.remember(new LastToken.Seen(BearerTokens.header(token), principal, generation));
+      last.remember(token, principal, generation);
     }
     return principal;
   }

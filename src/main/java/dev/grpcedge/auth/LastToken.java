@@ -23,8 +23,9 @@ public final class LastToken {
     return seen;
   }
 
-  void remember(Seen verified) {
-    seen = verified;
+  /** Remembers {@code token}, verified as {@code principal} at cache {@code generation}, as the connection's last. */
+  void remember(String token, Principal principal, long generation) {
+    seen = new Seen(BearerTokens.header(token), principal, generation);
   }
 
   /** The connection's memo, or null on a server without {@link #filter()}. */

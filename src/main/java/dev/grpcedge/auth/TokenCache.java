@@ -21,14 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TokenCache {
   private final Cache<String, Principal> cache;
-  private final Duration skew;
+  private final long skewMillis;
   private final Clock clock;
   // Bumped on every key-set change; a verification that raced with one is not cached.
   private final AtomicLong generation = new AtomicLong();
 
   private TokenCache(Cache<String, Principal> cache, Duration skew, Clock clock) {
     this.cache = cache;
-    this.skew = skew;
+    this.skewMillis = skew.toMillis();
     this.clock = clock;
   }
 
@@ -76,7 +76,7 @@ final class TokenCache {
 
   // In milliseconds rather than Instants: asked on every call, and exp (whole seconds) plus skew is exact in them.
   private boolean unexpired(Principal principal) {
-    return clock.millis() < principal.expiresAt().toEpochMilli() + skew.toMillis();
+    return clock.millis() < principal.expiresAt().toEpochMilli() + skewMillis;
   }
 
   /** The value to hand to {@link #put} for a verification that starts now. */

@@ -46,11 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
-  private final Server server;
-  private final HealthStatusManager health;
   /** Calls that may wait for their new token to be verified before more are refused. */
   static final int OFFLOAD_QUEUE = 1024;
 
+  private final Server server;
+  private final HealthStatusManager health;
   private final ScheduledExecutorService scheduler;
   private final GreeterService greeter;
   private final Duration grace;
