@@ -1,5 +1,6 @@
 package dev.grpcedge.observe;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
@@ -39,21 +40,27 @@ public final class AccessLineEncoder extends EncoderBase<ILoggingEvent> {
 
   @Override
   public byte[] encode(ILoggingEvent event) {
-    long millis = event.getTimeStamp();
+    return encode(event.getTimeStamp(), event.getLoggerName(), event.getLevel(), event.getFormattedMessage());
+  }
+
+  /**
+   * The bytes for {@code message} logged by {@code logger} at {@code level} at {@code millis}: what
+   * {@link #encode(ILoggingEvent)} writes for such an event, without the event ({@link BatchedStderrAppender}'s
+   * batch path).
+   */
+  byte[] encode(long millis, String logger, Level level, String message) {
     long thisSecond = Math.floorDiv(millis, 1000);
     if (thisSecond != second) {
       secondPrefix = TO_SECOND.format(Instant.ofEpochSecond(thisSecond)).getBytes(StandardCharsets.US_ASCII);
       second = thisSecond;
     }
-    String logger = event.getLoggerName();
-    String level = event.getLevel().toString();
-    if (!logger.equals(loggerName) || !level.equals(levelName)) {
+    String levelText = level.toString();
+    if (!logger.equals(loggerName) || !levelText.equals(levelName)) {
       String shortName = logger.substring(logger.lastIndexOf('.') + 1);
-      middle = ("Z " + String.format("%-5s", level) + " " + shortName + " - ").getBytes(StandardCharsets.UTF_8);
+      middle = ("Z " + String.format("%-5s", levelText) + " " + shortName + " - ").getBytes(StandardCharsets.UTF_8);
       loggerName = logger;
-      levelName = level;
+      levelName = levelText;
     }
-    String message = event.getFormattedMessage();
     int length = message.length();
     byte[] out = new byte[secondPrefix.length + 3 + middle.length + length + 1];
     System.arraycopy(secondPrefix, 0, out, 0, secondPrefix.length);

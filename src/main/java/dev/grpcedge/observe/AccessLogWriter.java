@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * {@link #FLUSH_EVERY}, so a call only appends its line to a lock-free queue. An asynchronous appender instead
  * wakes its writer thread for nearly every line: a futex call and a context switch on each call's path. When
  * {@code maxPending} lines are already waiting (the output has stalled), callers write their own lines: nothing is
- * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended; each
- * batch ends with one flush of the {@link BatchedStderrAppender}, if that is the logger's appender.
+ * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended. When
+ * the logger's only appender is the {@link BatchedStderrAppender}, a batch goes to it in one piece, without a logging
+ * event per line; otherwise each line is logged and the batch ends with a flush of that appender, if there is one.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** How often waiting lines are written. */
@@ -64,15 +65,45 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   private void flush() {
-    boolean wrote = false;
-    for (String line; (line = pending.poll()) != null; ) {
-      size.decrementAndGet();
+    if (pending.isEmpty()) {
+      return;
+    }
+    BatchedStderrAppender direct = soleBatchedAppender(log);
+    if (direct != null && direct.appendInfoLines(AccessLogInterceptor.LOGGER, this::next)) {
+      return;
+    }
+    for (String line; (line = next()) != null; ) {
       log.info(line);
-      wrote = true;
     }
-    if (wrote) {
-      flushAppenders();
+    flushAppenders();
+  }
+
+  /** The next waiting line, or null. */
+  private String next() {
+    String line = pending.poll();
+    if (line != null) {
+      size.decrementAndGet();
     }
+    return line;
+  }
+
+  /**
+   * The access logger's {@link BatchedStderrAppender} when a batch may go to it directly, with the same result as
+   * logging each line at INFO: the logger lets INFO through, has no other appender, does not pass events on to its
+   * parents, and no turbo filter could judge an event. Null otherwise (as when an operator routes the access lines
+   * elsewhere, or a test captures them); then each line is logged.
+   */
+  static BatchedStderrAppender soleBatchedAppender(Logger logger) {
+    if (!(logger instanceof ch.qos.logback.classic.Logger logback) || logback.isAdditive()
+        || !logback.getLoggerContext().getTurboFilterList().isEmpty() || !logback.isInfoEnabled()) {
+      return null;
+    }
+    var appenders = logback.iteratorForAppenders();
+    if (!appenders.hasNext()) {
+      return null;
+    }
+    var only = appenders.next();
+    return !appenders.hasNext() && only instanceof BatchedStderrAppender batched ? batched : null;
   }
 
   /** Ends a batch: appenders that buffer lines ({@link BatchedStderrAppender}) write them out now. */
