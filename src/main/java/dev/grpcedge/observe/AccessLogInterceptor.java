@@ -21,7 +21,7 @@ import io.grpc.Status;
  * Writes one line per call when it ends, however it ends: peer, method, subject, status, duration and message
  * counts, and the TLS client certificate's subject and SANs when the caller sent one. It runs outermost, so calls
  * refused by authentication, limits or a cancelled caller are logged too. It never reads the request headers, so
- * a token cannot reach the log. Lines are written by an {@link AccessLogWriter}, off the call's path.
+ * a token cannot reach the log. Lines are made and written by an {@link AccessLogWriter}, off the call's path.
  */
 public final class AccessLogInterceptor implements ServerInterceptor {
   /** The logger name, so operators can route access lines to their own appender. */
@@ -119,8 +119,8 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     }
   }
 
-  /** What is known of one call so far. */
-  private static final class CallRecord {
+  /** What is known of one call so far; once it has ended, its access line. */
+  private static final class CallRecord implements AccessLogWriter.AccessLine {
     final AccessLogWriter writer;
     final String method;
     final ConnectionFields connection;
@@ -132,6 +132,9 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     boolean written;
     volatile Principal principal;
     volatile Status status;
+    // Set when the call ends, before the record is handed to the writer (whose queue publishes them).
+    Status finalStatus;
+    long hundredths;
 
     CallRecord(AccessLogWriter writer, String method, ConnectionFields connection, long startNanos) {
       this.writer = writer;
@@ -151,12 +154,18 @@ public final class AccessLogInterceptor implements ServerInterceptor {
         return;
       }
       written = true;
-      // Built by hand: String.format parses its pattern and builds a Formatter on every call.
-      long hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
+      this.finalStatus = finalStatus;
+      this.hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
+      // The writer's thread makes the text (appendTo): the call's thread only queues this record.
+      writer.write(this);
+    }
+
+    /** The line, built by hand: String.format parses its pattern and builds a Formatter on every call. */
+    @Override
+    public void appendTo(StringBuilder line) {
       long fraction = hundredths % 100;
       Principal p = principal;
-      StringBuilder line = new StringBuilder(160)
-          .append("peer=").append(connection.peer())
+      line.append("peer=").append(connection.peer())
           .append(" method=").append(method)
           .append(" sub=").append(p == null ? "-" : safe(p.subject()))
           .append(" status=").append(finalStatus.getCode())
@@ -168,7 +177,6 @@ public final class AccessLogInterceptor implements ServerInterceptor {
       if (description != null) {
         line.append(" desc=\"").append(safe(description)).append('"');
       }
-      writer.write(line.toString());
     }
   }
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands access lines to the {@value AccessLogInterceptor#LOGGER} logger from one background thread, a batch every
- * {@link #FLUSH_EVERY}, so a call only appends its line to a lock-free queue. An asynchronous appender instead
+ * {@link #FLUSH_EVERY}, so a call only appends its record to a lock-free queue; the line's text is made on that
+ * thread, in one reused buffer. An asynchronous appender instead
  * wakes its writer thread for nearly every line: a futex call and a context switch on each call's path. When
  * {@code maxPending} lines are already waiting (the output has stalled), callers write their own lines: nothing is
  * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended. When
@@ -25,7 +26,14 @@ public final class AccessLogWriter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AccessLogInterceptor.LOGGER);
 
-  private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+  /** One access line, made into text only when it is written. */
+  @FunctionalInterface
+  interface AccessLine {
+    void appendTo(StringBuilder out);
+  }
+
+  private final Queue<AccessLine> pending = new ConcurrentLinkedQueue<>();
+  private final StringBuilder text = new StringBuilder(256); // guarded by this: flush() only
   private final AtomicInteger size = new AtomicInteger();
   private final int maxPending;
   private final ScheduledExecutorService flusher;
@@ -52,19 +60,21 @@ public final class AccessLogWriter implements AutoCloseable {
     return log.isInfoEnabled();
   }
 
-  void write(String line) {
+  void write(AccessLine line) {
     if (closed || size.incrementAndGet() > maxPending) {
       if (!closed) {
         size.decrementAndGet();
       }
-      log.info(line);
+      StringBuilder own = new StringBuilder(256);
+      line.appendTo(own);
+      log.info(own.toString());
       flushAppenders();
       return;
     }
     pending.add(line);
   }
 
-  private void flush() {
+  private synchronized void flush() {
     if (pending.isEmpty()) {
       return;
     }
@@ -72,19 +82,22 @@ public final class AccessLogWriter implements AutoCloseable {
     if (direct != null && direct.appendInfoLines(AccessLogInterceptor.LOGGER, this::next)) {
       return;
     }
-    for (String line; (line = next()) != null; ) {
-      log.info(line);
+    for (CharSequence line; (line = next()) != null; ) {
+      log.info(line.toString());
     }
     flushAppenders();
   }
 
-  /** The next waiting line, or null. */
-  private String next() {
-    String line = pending.poll();
-    if (line != null) {
-      size.decrementAndGet();
+  /** The next waiting line's text, in {@link #text} (valid until the next call), or null. */
+  private CharSequence next() {
+    AccessLine line = pending.poll();
+    if (line == null) {
+      return null;
     }
-    return line;
+    size.decrementAndGet();
+    text.setLength(0);
+    line.appendTo(text);
+    return text;
   }
 
   /**

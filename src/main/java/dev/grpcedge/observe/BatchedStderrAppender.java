@@ -55,7 +55,7 @@ public final class BatchedStderrAppender extends OutputStreamAppender<ILoggingEv
    * Returns false, having taken no line, when the appender is stopped, has filters, or does not encode with
    * {@link AccessLineEncoder}: then the lines must go through the logger.
    */
-  boolean appendInfoLines(String loggerName, Supplier<String> lines) {
+  boolean appendInfoLines(String loggerName, Supplier<? extends CharSequence> lines) {
     if (!isStarted() || !(getEncoder() instanceof AccessLineEncoder encoder)
         || !getCopyOfAttachedFiltersList().isEmpty()) {
       return false;
@@ -64,8 +64,8 @@ public final class BatchedStderrAppender extends OutputStreamAppender<ILoggingEv
     streamWriteLock.lock();
     try {
       OutputStream out = getOutputStream();
-      for (String line; (line = lines.get()) != null; ) {
-        out.write(encoder.encode(millis, loggerName, Level.INFO, line));
+      for (CharSequence line; (line = lines.get()) != null; ) {
+        encoder.write(out, millis, loggerName, Level.INFO, line);
       }
       out.flush();
     } catch (IOException e) {

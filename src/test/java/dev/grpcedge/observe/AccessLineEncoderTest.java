@@ -8,6 +8,11 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** The access-line encoder writes byte for byte what logback's pattern layout writes for its pattern. */
@@ -42,6 +47,40 @@ class AccessLineEncoderTest {
 
       assertEquals(new String(pattern.encode(event), StandardCharsets.UTF_8),
           new String(encoder.encode(event), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void linesEncodedFromManyThreadsAtOnceComeOutWhole() throws Exception {
+    AccessLineEncoder encoder = new AccessLineEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> wrong = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        wrong.add(threads.submit(() -> {
+          int bad = 0;
+          for (int i = 0; i < 20_000; i++) {
+            // Each thread its own second and line length, so a shared buffer or prefix shows in the output.
+            String message = "thread=" + thread + " line=" + i + " " + "x".repeat(thread * 40);
+            LoggingEvent event = new LoggingEvent(getClass().getName(), context.getLogger("grpc-edge.access"),
+                Level.INFO, message, null, null);
+            event.setTimeStamp(Instant.parse("2026-11-24T08:42:2" + thread + ".123Z").toEpochMilli());
+            String expected = "2026-11-24T08:42:2" + thread + ".123Z INFO  access - " + message + "\n";
+            if (!expected.equals(new String(encoder.encode(event), StandardCharsets.UTF_8))) {
+              bad++;
+            }
+          }
+          return bad;
+        }));
+      }
+      for (Future<Integer> w : wrong) {
+        assertEquals(0, w.get());
+      }
+    } finally {
+      threads.shutdownNow();
     }
   }
 }

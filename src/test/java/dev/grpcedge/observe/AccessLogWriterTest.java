@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Access lines leave the call's thread and come out in order, and none is lost when the writer stops. */
+/** Access lines leave the call's thread as records, come out in order, and none is lost when the writer stops. */
 class AccessLogWriterTest {
   private final Logger access = (Logger) LoggerFactory.getLogger(AccessLogInterceptor.LOGGER);
   private final ListAppender<ILoggingEvent> events = new ListAppender<>();
@@ -29,6 +29,10 @@ class AccessLogWriterTest {
     access.detachAppender(events);
   }
 
+  private static AccessLogWriter.AccessLine line(String text) {
+    return out -> out.append(text);
+  }
+
   private List<ILoggingEvent> snapshot() {
     synchronized (events) {
       return List.copyOf(events.list);
@@ -36,10 +40,11 @@ class AccessLogWriterTest {
   }
 
   @Test
-  void linesAreWrittenInOrderByTheWriterThreadNotTheCaller() throws Exception {
+  void linesAreMadeAndWrittenInOrderByTheWriterThreadNotTheCaller() throws Exception {
     try (AccessLogWriter writer = AccessLogWriter.start(1000)) {
       for (int i = 0; i < 100; i++) {
-        writer.write("line " + i);
+        int n = i;
+        writer.write(out -> out.append("line ").append(n).append(" made on ").append(Thread.currentThread().getName()));
       }
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (snapshot().size() < 100 && System.nanoTime() < until) {
@@ -49,7 +54,7 @@ class AccessLogWriterTest {
     List<ILoggingEvent> lines = snapshot();
     assertEquals(100, lines.size());
     for (int i = 0; i < 100; i++) {
-      assertEquals("line " + i, lines.get(i).getFormattedMessage());
+      assertEquals("line " + i + " made on grpc-edge-access-log", lines.get(i).getFormattedMessage());
       assertEquals("grpc-edge-access-log", lines.get(i).getThreadName());
     }
   }
@@ -58,18 +63,18 @@ class AccessLogWriterTest {
   void linesWaitingWhenTheWriterClosesAreWrittenBeforeCloseReturns() {
     AccessLogWriter writer = AccessLogWriter.start(1000);
     for (int i = 0; i < 500; i++) {
-      writer.write("line " + i);
+      writer.write(line("line " + i));
     }
     writer.close();
     assertEquals(500, snapshot().size());
-    writer.write("after close");
+    writer.write(line("after close"));
     assertEquals("after close", snapshot().get(500).getFormattedMessage());
   }
 
   @Test
   void whenTheBacklogIsFullCallersWriteTheirOwnLinesAndNoneIsDropped() {
     try (AccessLogWriter writer = AccessLogWriter.start(0)) {
-      writer.write("written by the caller");
+      writer.write(line("written by the caller"));
       List<ILoggingEvent> lines = snapshot();
       assertEquals(1, lines.size());
       assertEquals(Thread.currentThread().getName(), lines.get(0).getThreadName());
@@ -79,7 +84,7 @@ class AccessLogWriterTest {
   @Test
   void bracesInALineAreNotTakenForPlaceholders() {
     try (AccessLogWriter writer = AccessLogWriter.start(0)) {
-      writer.write("desc=\"{} {}\"");
+      writer.write(line("desc=\"{} {}\""));
       assertTrue(snapshot().get(0).getFormattedMessage().endsWith("\"{} {}\""));
     }
   }
