@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands access lines to the {@value AccessLogInterceptor#LOGGER} logger from one background thread, a batch every
  * {@link #FLUSH_EVERY}, so a call only appends its record to a lock-free queue; the line's text is made on that
- * thread, in one reused buffer. An asynchronous appender instead
- * wakes its writer thread for nearly every line: a futex call and a context switch on each call's path. When
+ * thread, in one reused buffer. An asynchronous appender instead wakes its writer thread for nearly every line: a
+ * futex call and a context switch on each call's path. When
  * {@code maxPending} lines are already waiting (the output has stalled), callers write their own lines: nothing is
  * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended. When
  * the logger's only appender is the {@link BatchedStderrAppender}, a batch goes to it in one piece, without a logging
