@@ -128,11 +128,10 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     // Each count has one writer: grpc serializes a call's listener callbacks, and the service its sends.
     int messagesIn;
     volatile int messagesOut;
-    // Only the listener writes the line, on onComplete or onCancel (grpc calls one of them, once).
-    boolean written;
     volatile Principal principal;
     volatile Status status;
-    // Set when the call ends, before the record is handed to the writer (whose queue publishes them).
+    // Set when the call ends, before the record is handed to the writer (whose queue publishes them). Only the
+    // listener sets them, on onComplete or onCancel (grpc calls one of them, once); non-null once written.
     Status finalStatus;
     long hundredths;
 
@@ -150,10 +149,9 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     }
 
     void write(Status finalStatus) {
-      if (written || !writer.enabled()) {
+      if (this.finalStatus != null || !writer.enabled()) {
         return;
       }
-      written = true;
       this.finalStatus = finalStatus;
       this.hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
       // The writer's thread makes the text (appendTo): the call's thread only queues this record.

@@ -50,8 +50,8 @@ public final class BatchedStderrAppender extends OutputStreamAppender<ILoggingEv
 
   /**
    * Writes each line {@code lines} supplies (until it supplies null) as this appender would write an INFO event of
-   * {@code loggerName} with that message, under one lock and with one flush at the end. A logging event per access
-   * line, with its logger lookup, filter checks and lock, cost the writer thread as much as encoding the line.
+   * {@code loggerName} with that message, under one lock and with one flush at the end: no logging event per line,
+   * with its level and filter checks, its lock, and its copies of the thread name and MDC.
    * Returns false, having taken no line, when the appender is stopped, has filters, or does not encode with
    * {@link AccessLineEncoder}: then the lines must go through the logger.
    */

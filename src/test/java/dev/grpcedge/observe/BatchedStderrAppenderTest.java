@@ -35,21 +35,27 @@ class BatchedStderrAppenderTest {
       "desc=\"{} {}\" 😀");
 
   private final LoggerContext context = new LoggerContext();
-
-  {
-    context.setMDCAdapter(new LogbackMDCAdapter());
-  }
-
   private final Logger access = context.getLogger(AccessLogInterceptor.LOGGER);
   private final ByteArrayOutputStream written = new ByteArrayOutputStream();
 
+  BatchedStderrAppenderTest() {
+    context.setMDCAdapter(new LogbackMDCAdapter());
+  }
+
+  /** A started appender on {@link #written} with {@code encoder}. */
   private BatchedStderrAppender appender(ch.qos.logback.core.encoder.Encoder<ILoggingEvent> encoder) {
     BatchedStderrAppender appender = new BatchedStderrAppender(written);
     appender.setContext(context);
+    encoder.setContext(context);
     encoder.start();
     appender.setEncoder(encoder);
     appender.start();
     return appender;
+  }
+
+  /** A started appender on {@link #written} with its own {@link AccessLineEncoder}, as logback.xml configures it. */
+  private BatchedStderrAppender accessAppender() {
+    return appender(new AccessLineEncoder());
   }
 
   /** The output without each line's timestamp (the first 24 characters), which differs between two writes. */
@@ -64,9 +70,7 @@ class BatchedStderrAppenderTest {
 
   @Test
   void aBatchHandedOverDirectlyIsWrittenAsLoggingEachLineWould() {
-    AccessLineEncoder encoder = new AccessLineEncoder();
-    encoder.setContext(context);
-    BatchedStderrAppender appender = appender(encoder);
+    BatchedStderrAppender appender = accessAppender();
     access.setAdditive(false);
     access.addAppender(appender);
 
@@ -91,14 +95,11 @@ class BatchedStderrAppenderTest {
   @Test
   void anAppenderThatWouldNotWriteAsTheAccessEncoderDoesDeclinesTheBatch() {
     PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-    pattern.setContext(context);
     pattern.setPattern("%msg%n");
     Queue<String> batch = new ArrayDeque<>(LINES);
     assertFalse(appender(pattern).appendInfoLines(AccessLogInterceptor.LOGGER, batch::poll));
 
-    AccessLineEncoder encoder = new AccessLineEncoder();
-    encoder.setContext(context);
-    BatchedStderrAppender filtered = appender(encoder);
+    BatchedStderrAppender filtered = accessAppender();
     filtered.addFilter(new Filter<>() {
       @Override
       public FilterReply decide(ILoggingEvent event) {
@@ -107,7 +108,7 @@ class BatchedStderrAppenderTest {
     });
     assertFalse(filtered.appendInfoLines(AccessLogInterceptor.LOGGER, batch::poll));
 
-    BatchedStderrAppender stopped = appender(encoder);
+    BatchedStderrAppender stopped = accessAppender();
     stopped.stop();
     assertFalse(stopped.appendInfoLines(AccessLogInterceptor.LOGGER, batch::poll));
 
@@ -117,9 +118,7 @@ class BatchedStderrAppenderTest {
 
   @Test
   void batchesGoDirectlyOnlyToTheLoggersSoleBatchedAppender() {
-    AccessLineEncoder encoder = new AccessLineEncoder();
-    encoder.setContext(context);
-    BatchedStderrAppender batched = appender(encoder);
+    BatchedStderrAppender batched = accessAppender();
     access.addAppender(batched);
     access.setLevel(Level.INFO);
 
