@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies the caller's bearer token and puts the {@link Principal} in the call's {@link Context} under
- * {@link AuthContext#PRINCIPAL}. A public method may be called without a token, but a token that is sent must
+ * Verifies the caller's bearer token and leaves the {@link Principal} in the call's {@link Context}, for
+ * {@link AuthContext#current()}. A public method may be called without a token, but a token that is sent must
  * be valid. A verified token's {@code authorization} header is removed before the service sees the headers.
  *
  * <p>Calls arrive on their connection's event loop. A token whose verdict is at hand (the connection's last token,
@@ -63,7 +63,8 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     }
     DeferredListener<ReqT> deferred = new DeferredListener<>();
     try {
-      offload.execute(() -> deferred.start(verified(context, token, last, call, headers, next)));
+      // In the call's context, as on the event loop: the service starts, and held events reach it, on this thread.
+      offload.execute(context.wrap(() -> deferred.start(verified(context, token, last, call, headers, next))));
     } catch (RejectedExecutionException e) {
       // Shutting down, or as many calls as the pool holds are already waiting for their tokens to be verified.
       boolean stopping = offload instanceof ExecutorService pool && pool.isShutdown();
@@ -97,7 +98,8 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     // The service gets the principal, not the token: it must not be able to log or forward the caller's credential
     // (as Envoy's jwt_authn drops a verified JWT unless told to forward it).
     headers.discardAll(BearerTokens.AUTHORIZATION);
-    return Contexts.interceptCall(context.withValue(AuthContext.PRINCIPAL, principal), call, headers, next);
+    Context child = AuthContext.withPrincipal(context, principal);
+    return child == null ? next.startCall(call, headers) : Contexts.interceptCall(child, call, headers, next);
   }
 
   private static <ReqT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, ?> call, String method, Status status) {

@@ -57,8 +57,8 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
       @Override
       public void request(int numMessages) {
-        // Handlers call request() from startCall, inside the context that authentication built, so this is
-        // where the principal can be seen without coupling the log to the auth interceptor.
+        // Handlers call request() from startCall, in the call's context after authentication, so this is where
+        // the principal can be seen without coupling the log to the auth interceptor.
         record.notePrincipal(AuthContext.current());
         super.request(numMessages);
       }

@@ -1,5 +1,6 @@
 package dev.grpcedge.server;
 
+import dev.grpcedge.auth.AuthContext;
 import dev.grpcedge.auth.AuthenticationInterceptor;
 import dev.grpcedge.auth.AuthorizationInterceptor;
 import dev.grpcedge.auth.IssuerKeys;
@@ -103,7 +104,9 @@ public final class GatewayServer implements AutoCloseable {
         // the certificate, which they name), and the last token verified.
         .addTransportFilter(new PeerCertificates())
         .addTransportFilter(AccessLogInterceptor.connectionFilter())
-        .addTransportFilter(LastToken.filter());
+        .addTransportFilter(LastToken.filter())
+        // Authentication leaves the principal in a slot of the call's own context.
+        .addStreamTracerFactory(AuthContext.slots());
     applyLimits(builder, config.limits());
     // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.
     // As many lines as the asynchronous appender used to queue before callers wait.

@@ -2,6 +2,8 @@ package dev.grpcedge.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +63,10 @@ class AuthInterceptorsTest {
 
   private static TestIssuer issuer;
   private static Server server;
+  // The same interceptors on a server without AuthContext.slots(): the principal goes in a child context instead.
+  private static Server withoutSlots;
+  private static String withoutSlotsName;
+  private static final AtomicReference<Context> serviceContext = new AtomicReference<>();
   private static ManagedChannel channel;
   private static String serverName;
   private static final AtomicReference<Boolean> authorizationSeenByService = new AtomicReference<>();
@@ -101,12 +107,18 @@ class AuthInterceptorsTest {
         return next.startCall(call, headers);
       }
     };
+    var authorization = new AuthorizationInterceptor(policy);
+    var authentication =
+        new AuthenticationInterceptor(JwtVerifier.create(config), policy, config.maxTokenBytes(), offload);
     server = InProcessServerBuilder.forName(name).directExecutor()
+        .addStreamTracerFactory(AuthContext.slots())
         .addTransportFilter(LastToken.filter())
-        .addService(ServerInterceptors.intercept(greeter, serviceSees,
-            new AuthorizationInterceptor(policy),
-            new AuthenticationInterceptor(JwtVerifier.create(config), policy, config.maxTokenBytes(), offload),
-            arrives))
+        .addService(ServerInterceptors.intercept(greeter, serviceSees, authorization, authentication, arrives))
+        .build().start();
+    withoutSlotsName = InProcessServerBuilder.generateName();
+    withoutSlots = InProcessServerBuilder.forName(withoutSlotsName).directExecutor()
+        .addTransportFilter(LastToken.filter())
+        .addService(ServerInterceptors.intercept(greeter, serviceSees, authorization, authentication, arrives))
         .build().start();
     channel = newConnection();
   }
@@ -115,6 +127,7 @@ class AuthInterceptorsTest {
   static void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+    withoutSlots.shutdownNow();
     offload.pool.shutdownNow();
   }
 
@@ -260,7 +273,35 @@ class AuthInterceptorsTest {
     assertEquals("busy-erin [greet]", call(SAY_HELLO, token), "the same token once the pool has room");
   }
 
+  @Test
+  void withPrincipalSlotsTheServiceRunsInTheCallsOwnContext() {
+    String erin = issuer.token().sub("slot-erin").scopes("greet").sign();
+    for (String path : List.of("verified on the offload pool", "the connection's last token")) {
+      assertEquals("slot-erin [greet]", call(SAY_HELLO, erin), path);
+      assertSame(lastCallContext.get(), serviceContext.get(), path + ": no context of its own around each callback");
+    }
+  }
+
+  @Test
+  void withoutPrincipalSlotsThePrincipalReachesTheServiceInAChildContext() {
+    ManagedChannel connection = InProcessChannelBuilder.forName(withoutSlotsName).directExecutor().build();
+    try {
+      String frank = issuer.token().sub("noslot-frank").scopes("greet").sign();
+      int before = offload.tasks.get();
+
+      assertEquals("noslot-frank [greet]", call(connection, SAY_HELLO, frank), "verified on the offload pool");
+      assertEquals(before + 1, offload.tasks.get());
+      assertNotSame(lastCallContext.get(), serviceContext.get());
+      assertEquals("noslot-frank [greet]", call(connection, SAY_HELLO, frank), "the connection's last token");
+      assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+          () -> call(connection, SAY_HELLO, issuer.token().scopes("other").sign())).getStatus().getCode());
+    } finally {
+      connection.shutdownNow();
+    }
+  }
+
   private static void whoAmI(String request, StreamObserver<String> responses) {
+    serviceContext.set(Context.current());
     Principal principal = AuthContext.current();
     responses.onNext(principal == null ? "anonymous" : principal.subject() + " " + new TreeSet<>(principal.scopes()));
     responses.onCompleted();
