@@ -1,18 +1,17 @@
 package dev.grpcedge.observe;
 
 import java.time.Duration;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands access lines to the {@value AccessLogInterceptor#LOGGER} logger from one background thread, a batch every
- * {@link #FLUSH_EVERY}, so a call only appends its record to a lock-free queue; the line's text is made on that
+ * {@link #FLUSH_EVERY}, so a call only adds its record to a bounded lock-free queue (JCTools' many-producer,
+ * one-consumer array queue: one compare-and-set, no node, no separate count); the line's text is made on that
  * thread, in one reused buffer. An asynchronous appender instead wakes its writer thread for nearly every line: a
  * futex call and a context switch on each call's path. When
  * {@code maxPending} lines are already waiting (the output has stalled), callers write their own lines: nothing is
@@ -32,15 +31,14 @@ public final class AccessLogWriter implements AutoCloseable {
     void appendTo(StringBuilder out);
   }
 
-  private final Queue<AccessLine> pending = new ConcurrentLinkedQueue<>();
+  // One consumer at a time: flush() is synchronized.
+  private final MpscArrayQueue<AccessLine> pending;
   private final StringBuilder text = new StringBuilder(256); // guarded by this: flush() only
-  private final AtomicInteger size = new AtomicInteger();
-  private final int maxPending;
   private final ScheduledExecutorService flusher;
   private volatile boolean closed;
 
   private AccessLogWriter(int maxPending) {
-    this.maxPending = maxPending;
+    this.pending = new MpscArrayQueue<>(maxPending);
     this.flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread t = new Thread(runnable, "grpc-edge-access-log");
       t.setDaemon(true);
@@ -50,7 +48,7 @@ public final class AccessLogWriter implements AutoCloseable {
     flusher.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** A writer holding at most {@code maxPending} lines before callers write their own. */
+  /** A writer holding at most {@code maxPending} lines (rounded up to a power of two) before callers write their own. */
   public static AccessLogWriter start(int maxPending) {
     return new AccessLogWriter(maxPending);
   }
@@ -61,17 +59,12 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   void write(AccessLine line) {
-    if (closed || size.incrementAndGet() > maxPending) {
-      if (!closed) {
-        size.decrementAndGet();
-      }
+    if (closed || !pending.offer(line)) {
       StringBuilder own = new StringBuilder(256);
       line.appendTo(own);
       log.info(own.toString());
       flushAppenders();
-      return;
     }
-    pending.add(line);
   }
 
   private synchronized void flush() {
@@ -94,7 +87,6 @@ public final class AccessLogWriter implements AutoCloseable {
     if (line == null) {
       return null;
     }
-    size.decrementAndGet();
     text.setLength(0);
     line.appendTo(text);
     return text;

@@ -73,19 +73,23 @@ class AccessLogWriterTest {
 
   @Test
   void whenTheBacklogIsFullCallersWriteTheirOwnLinesAndNoneIsDropped() {
-    try (AccessLogWriter writer = AccessLogWriter.start(0)) {
-      writer.write(line("written by the caller"));
-      List<ILoggingEvent> lines = snapshot();
-      assertEquals(1, lines.size());
-      assertEquals(Thread.currentThread().getName(), lines.get(0).getThreadName());
+    AccessLogWriter writer = AccessLogWriter.start(1);
+    for (int i = 0; i < 200; i++) {
+      writer.write(line("line " + i));
     }
+    writer.close();
+    List<ILoggingEvent> lines = snapshot();
+    assertEquals(200, lines.size());
+    assertEquals(200, lines.stream().map(ILoggingEvent::getFormattedMessage).distinct().count());
+    assertTrue(lines.stream().anyMatch(e -> e.getThreadName().equals(Thread.currentThread().getName())),
+        "a caller wrote its own line");
   }
 
   @Test
   void bracesInALineAreNotTakenForPlaceholders() {
-    try (AccessLogWriter writer = AccessLogWriter.start(0)) {
-      writer.write(line("desc=\"{} {}\""));
-      assertTrue(snapshot().get(0).getFormattedMessage().endsWith("\"{} {}\""));
-    }
+    AccessLogWriter writer = AccessLogWriter.start(1);
+    writer.write(line("desc=\"{} {}\""));
+    writer.close();
+    assertTrue(snapshot().get(0).getFormattedMessage().endsWith("\"{} {}\""));
   }
 }
