@@ -11,7 +11,7 @@ import io.grpc.ServerStreamTracer;
  * <p>With {@link #slots()} installed on the server, each call's own {@link Context} (the one grpc attaches around
  * every listener callback) holds an empty slot from the start, and authentication fills it in. Without it,
  * authentication puts the principal in a child context and attaches that around every callback too: an attach and
- * a detach per callback, a few tenths of a microsecond per unary call.
+ * a detach per callback, about a quarter of a microsecond per unary call.
  */
 public final class AuthContext {
   private static final Context.Key<Principal> PRINCIPAL = Context.key("grpc-edge.principal");
@@ -35,17 +35,17 @@ public final class AuthContext {
   }
 
   /**
-   * Records {@code principal} as the caller of the call whose context is {@code callContext}: in its slot if it
-   * has one (then null is returned and the caller goes on in {@code callContext}), otherwise in a new child context,
-   * which is returned and must be attached around the call's callbacks.
+   * Records {@code principal} as the caller of the call whose context is {@code callContext}, and returns the
+   * context the call goes on in: {@code callContext} itself when it has a slot, otherwise a new child context, which
+   * must be attached around the call's callbacks.
    */
   static Context withPrincipal(Context callContext, Principal principal) {
     Slot slot = SLOT.get(callContext);
-    if (slot != null) {
-      slot.principal = principal;
-      return null;
+    if (slot == null) {
+      return callContext.withValue(PRINCIPAL, principal);
     }
-    return callContext.withValue(PRINCIPAL, principal);
+    slot.principal = principal;
+    return callContext;
   }
 
   /** One call's principal; set once, by authentication, which may run on the offload pool. */
@@ -53,12 +53,16 @@ public final class AuthContext {
     volatile Principal principal;
   }
 
-  /** Adds a {@link Slot} to the call's context; otherwise grpc's no-op tracer. */
+  /**
+   * Adds a {@link Slot} to the call's context; otherwise grpc's no-op tracer. It holds no state, so one instance
+   * serves every call.
+   */
   private static final class SlotTracer extends ServerStreamTracer {
+    static final SlotTracer INSTANCE = new SlotTracer();
     static final Factory FACTORY = new Factory() {
       @Override
       public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-        return new SlotTracer();
+        return INSTANCE;
       }
     };
 

@@ -98,8 +98,9 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
     // The service gets the principal, not the token: it must not be able to log or forward the caller's credential
     // (as Envoy's jwt_authn drops a verified JWT unless told to forward it).
     headers.discardAll(BearerTokens.AUTHORIZATION);
-    Context child = AuthContext.withPrincipal(context, principal);
-    return child == null ? next.startCall(call, headers) : Contexts.interceptCall(child, call, headers, next);
+    Context callContext = AuthContext.withPrincipal(context, principal);
+    return callContext == context ? next.startCall(call, headers)
+        : Contexts.interceptCall(callContext, call, headers, next);
   }
 
   private static <ReqT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, ?> call, String method, Status status) {
