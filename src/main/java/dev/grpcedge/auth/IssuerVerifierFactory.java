@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
@@ -13,8 +12,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * nimbus's verifier factory, plus Ed25519 (through Tink) for keys from {@link IssuerKeySelector}, with ECDSA and
- * RSA PKCS#1 signatures checked by BoringSSL ({@link JcaProviders}) when it loads.
+ * nimbus's verifier factory, plus Ed25519 ({@link Ed25519SignatureVerifier}) for keys from
+ * {@link IssuerKeySelector}, with ECDSA and RSA PKCS#1 signatures checked by BoringSSL ({@link JcaProviders}) when
+ * it loads.
  */
 final class IssuerVerifierFactory implements JWSVerifierFactory {
   /** ECDSA and RSA PKCS#1 v1.5; RSA-PSS stays with the JDK, whose PSS parameter handling nimbus relies on. */
@@ -29,7 +29,7 @@ final class IssuerVerifierFactory implements JWSVerifierFactory {
       if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
         throw new JOSEException("Ed25519 key offered for " + header.getAlgorithm());
       }
-      return new Ed25519Verifier(ed.jwk());
+      return new Ed25519SignatureVerifier(ed.jwk());
     }
     JWSVerifier verifier = delegate.createJWSVerifier(header, key);
     if (BORINGSSL_VERIFIED.contains(header.getAlgorithm())) {
