@@ -24,23 +24,36 @@ public final class BearerTokens {
   private BearerTokens() {}
 
   /**
-   * Returns the token of the single {@code authorization: Bearer <token>} header.
+   * Returns the token of the single {@code authorization: Bearer <token>} header, leaving {@code headers} as they
+   * are.
    *
    * @throws AuthException UNAUTHENTICATED when the header is missing, repeated, of another scheme, empty, not
    *     RFC 6750 {@code b64token} syntax, or longer than {@code maxTokenBytes}
    */
   public static String extract(Metadata headers, int maxTokenBytes) throws AuthException {
-    Iterable<String> values = headers.getAll(AUTHORIZATION);
+    return extract(headers.getAll(AUTHORIZATION_BYTES), maxTokenBytes);
+  }
+
+  /**
+   * Removes every {@code authorization} header from {@code headers}, in one pass: the values as they arrived (not
+   * to be modified), or null when there were none.
+   */
+  static Iterable<byte[]> remove(Metadata headers) {
+    return headers.removeAll(AUTHORIZATION_BYTES);
+  }
+
+  /** As {@link #extract(Metadata, int)}, from the values {@link #remove} returned. */
+  static String extract(Iterable<byte[]> values, int maxTokenBytes) throws AuthException {
     if (values == null) {
       throw unauthenticated("missing bearer token");
     }
-    Iterator<String> it = values.iterator();
-    String value = it.next();
+    byte[] only = single(values);
     // Two headers are ambiguous (which one did the client mean?), so neither is used. Metadata.get() would
     // silently pick the last one.
-    if (it.hasNext()) {
+    if (only == null) {
       throw unauthenticated("malformed authorization header");
     }
+    String value = new String(only, StandardCharsets.US_ASCII);
     int space = value.indexOf(' ');
     String scheme = space < 0 ? value : value.substring(0, space);
     if (!scheme.equalsIgnoreCase(SCHEME)) {
@@ -60,12 +73,8 @@ public final class BearerTokens {
     return token;
   }
 
-  /**
-   * The call's only {@code authorization} value as it arrived, unchecked and not to be modified; null when there
-   * is none or more than one.
-   */
-  static byte[] single(Metadata headers) {
-    Iterable<byte[]> values = headers.getAll(AUTHORIZATION_BYTES);
+  /** The only value of {@code values} ({@link #remove}'s result); null when there is none or more than one. */
+  static byte[] single(Iterable<byte[]> values) {
     if (values == null) {
       return null;
     }

@@ -2,6 +2,7 @@ package dev.grpcedge.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,24 @@ class BearerTokensTest {
   void tokenLongerThanTheLimitIsRejected() throws AuthException {
     assertEquals(MAX, BearerTokens.extract(headers("Bearer " + "a".repeat(MAX)), MAX).length());
     assertRejected(headers("Bearer " + "a".repeat(MAX + 1)), "token too large");
+  }
+
+  @Test
+  void removeTakesEveryAuthorizationHeaderAndLeavesTheRest() throws AuthException {
+    Metadata headers = headers("Bearer first");
+    headers.put(BearerTokens.AUTHORIZATION, "Bearer second");
+    Metadata.Key<String> other = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+    headers.put(other, "r-1");
+
+    Iterable<byte[]> removed = BearerTokens.remove(headers);
+
+    assertFalse(BearerTokens.present(headers));
+    assertEquals("r-1", headers.get(other));
+    assertNull(BearerTokens.single(removed));
+    AuthException e = assertThrows(AuthException.class, () -> BearerTokens.extract(removed, MAX));
+    assertEquals("malformed authorization header", e.status().getDescription());
+    assertNull(BearerTokens.remove(headers));
+    assertEquals("only", BearerTokens.extract(BearerTokens.remove(headers("Bearer only")), MAX));
   }
 
   private static Metadata headers(String authorization) {
