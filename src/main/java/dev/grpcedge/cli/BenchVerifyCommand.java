@@ -2,7 +2,6 @@ package dev.grpcedge.cli;
 
 import dev.grpcedge.bench.VerifyBenchmark;
 import dev.grpcedge.config.Durations;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,22 +56,15 @@ public final class BenchVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws RunnerException {
-    Duration step = Durations.parse(iteration);
-    if (threads < 1 || forks < 0 || step.isZero()) {
-      throw new IllegalArgumentException("--threads and --iteration must be positive, --forks not negative");
+    Options options;
+    try {
+      options = options();
+    } catch (IllegalArgumentException e) {
+      System.err.println("grpc-edge bench verify: " + e.getMessage());
+      return 2;
     }
-    Options options = new OptionsBuilder()
-        .include(VerifyBenchmark.class.getName() + ".verify")
-        .param("algorithm", algorithms.stream().map(Enum::name).toArray(String[]::new))
-        .mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS)
-        .threads(threads).forks(forks)
-        .warmupIterations(steps(Durations.parse(warmup), step)).warmupTime(time(step))
-        .measurementIterations(Math.max(1, steps(Durations.parse(duration), step))).measurementTime(time(step))
-        .shouldFailOnError(true)
-        .build();
-    PrintStream progress = System.err;
-    Collection<RunResult> runs = new Runner(options, OutputFormatFactory.createFormatInstance(progress,
-        VerboseMode.NORMAL)).run();
+    Collection<RunResult> runs =
+        new Runner(options, OutputFormatFactory.createFormatInstance(System.err, VerboseMode.NORMAL)).run();
     List<Result<?>> results = new ArrayList<>();
     for (VerifyBenchmark.Algorithm algorithm : algorithms) {
       results.add(runs.stream().filter(r -> algorithm.name().equals(r.getParams().getParam("algorithm"))).findFirst()
@@ -81,6 +73,24 @@ public final class BenchVerifyCommand implements Callable<Integer> {
     }
     System.out.print(json ? json(results) : text(results));
     return 0;
+  }
+
+  private Options options() {
+    Duration step = Durations.parse(iteration);
+    Duration warm = Durations.parse(warmup);
+    Duration measured = Durations.parse(duration);
+    if (threads < 1 || forks < 0 || step.isZero()) {
+      throw new IllegalArgumentException("--threads and --iteration must be positive, --forks not negative");
+    }
+    return new OptionsBuilder()
+        .include(VerifyBenchmark.class.getName() + ".verify")
+        .param("algorithm", algorithms.stream().map(Enum::name).toArray(String[]::new))
+        .mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS)
+        .threads(threads).forks(forks)
+        .warmupIterations(steps(warm, step)).warmupTime(time(step))
+        .measurementIterations(Math.max(1, steps(measured, step))).measurementTime(time(step))
+        .shouldFailOnError(true)
+        .build();
   }
 
   private String text(List<Result<?>> results) {

@@ -37,6 +37,17 @@ class BenchVerifyCommandTest {
     assertEquals("", run.out());
   }
 
+  @Test
+  void badDurationIsAUsageErrorNamingTheValue() {
+    var run = ConsoleCapture.run(() -> Main.run("bench", "verify", "--iteration", "0s"));
+    assertEquals(2, run.exitCode(), run.out());
+    assertTrue(run.err().contains("--iteration must be positive"), run.err());
+
+    run = ConsoleCapture.run(() -> Main.run("bench", "verify", "--warmup", "soon"));
+    assertEquals(2, run.exitCode(), run.out());
+    assertTrue(run.err().startsWith("grpc-edge bench verify: ") && run.err().contains("'soon'"), run.err());
+  }
+
   private static double rate(String json, String algorithm) {
     Matcher m = Pattern.compile("\"" + algorithm + "\":([0-9.]+)").matcher(json);
     assertTrue(m.find(), json);
