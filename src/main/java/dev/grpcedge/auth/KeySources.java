@@ -68,7 +68,8 @@ public final class KeySources {
         .refreshAheadCache(keys.refreshAhead().toMillis(), null,
             Executors.newSingleThreadExecutor(daemon(threads + "-refresh")), true,
             Executors.newSingleThreadScheduledExecutor(daemon(threads + "-schedule")), true)
-        // At most one refetch per interval for unknown kids: random kids must not become requests to the IdP.
+        // At most two fetches per interval (refetches for unknown kids and background refreshes alike): random
+        // kids must not become requests to the IdP.
         .rateLimited(keys.minRefetchInterval().toMillis())
         // No retries on the call path: a second attempt doubles the wait of every caller behind it.
         .retrying(false)

@@ -8,8 +8,10 @@ import java.time.Duration;
  * How a remote issuer's key set is fetched and cached ({@code auth.issuers[].keys}).
  *
  * @param cacheTtl how long a fetched key set is used before it must be fetched again
- * @param refreshAhead how long before {@code cacheTtl} ends a background refresh starts
- * @param minRefetchInterval the least time between refetches forced by an unknown {@code kid}
+ * @param refreshAhead how long before {@code cacheTtl} ends, less the {@link #refreshTimeout()}, a background
+ *     refresh starts
+ * @param minRefetchInterval the interval in which at most two fetches run, refetches forced by an unknown
+ *     {@code kid} and background refreshes alike
  * @param httpTimeout connect and read timeout of each request to the identity provider
  * @param maxResponseBytes largest discovery or JWKS response accepted
  * @param outageTolerance how long the last good key set keeps serving while the provider is down
