@@ -24,17 +24,6 @@ public final class BearerTokens {
   private BearerTokens() {}
 
   /**
-   * Returns the token of the single {@code authorization: Bearer <token>} header, leaving {@code headers} as they
-   * are.
-   *
-   * @throws AuthException UNAUTHENTICATED when the header is missing, repeated, of another scheme, empty, not
-   *     RFC 6750 {@code b64token} syntax, or longer than {@code maxTokenBytes}
-   */
-  public static String extract(Metadata headers, int maxTokenBytes) throws AuthException {
-    return extract(headers.getAll(AUTHORIZATION_BYTES), maxTokenBytes);
-  }
-
-  /**
    * Removes every {@code authorization} header from {@code headers}, in one pass: the values as they arrived (not
    * to be modified), or null when there were none.
    */
@@ -42,7 +31,13 @@ public final class BearerTokens {
     return headers.removeAll(AUTHORIZATION_BYTES);
   }
 
-  /** As {@link #extract(Metadata, int)}, from the values {@link #remove} returned. */
+  /**
+   * Returns the token of the single {@code authorization: Bearer <token>} header, from the values {@link #remove}
+   * returned.
+   *
+   * @throws AuthException UNAUTHENTICATED when the header is missing, repeated, of another scheme, empty, not
+   *     RFC 6750 {@code b64token} syntax, or longer than {@code maxTokenBytes}
+   */
   static String extract(Iterable<byte[]> values, int maxTokenBytes) throws AuthException {
     if (values == null) {
       throw unauthenticated("missing bearer token");

@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
  * {@link #FLUSH_EVERY}, so a call only adds its record to a bounded lock-free queue (JCTools' many-producer,
  * one-consumer array queue: one compare-and-set, no node, no separate count); the line's text is made on that
  * thread, in one reused buffer. An asynchronous appender instead wakes its writer thread for nearly every line: a
- * futex call and a context switch on each call's path. When
- * {@code maxPending} lines are already waiting (the output has stalled), callers write their own lines: nothing is
- * dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after their call ended. When
- * the logger's only appender is the {@link BatchedStderrAppender}, a batch goes to it in one piece, without a logging
- * event per line; otherwise each line is logged and the batch ends with a flush of that appender, if there is one.
+ * futex call and a context switch on each call's path. When {@code maxPending} lines are already waiting (the
+ * output has stalled), callers write their own lines: nothing is dropped and memory stays bounded. Lines reach the
+ * log at most {@link #FLUSH_EVERY} after their call ended. When the logger's only appender is the
+ * {@link BatchedStderrAppender}, a batch goes to it in one piece, without a logging event per line; otherwise each
+ * line is logged and the batch ends with a flush of that appender, if there is one.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** How often waiting lines are written. */
@@ -48,7 +48,10 @@ public final class AccessLogWriter implements AutoCloseable {
     flusher.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** A writer holding at most {@code maxPending} lines (rounded up to a power of two) before callers write their own. */
+  /**
+   * A writer holding at most {@code maxPending} lines (rounded up to a power of two) before callers write their
+   * own.
+   */
   public static AccessLogWriter start(int maxPending) {
     return new AccessLogWriter(maxPending);
   }

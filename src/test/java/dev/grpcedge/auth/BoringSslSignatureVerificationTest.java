@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
-import dev.grpcedge.config.AuthConfig;
 import io.grpc.Status;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +21,7 @@ class BoringSslSignatureVerificationTest {
   @BeforeAll
   static void setUp() {
     issuer = TestIssuer.create("https://ec.example", "grpc-edge");
-    AuthConfig config = new AuthConfig(List.of(issuer.config(issuer.writeJwks(dir.resolve("jwks.json")))),
-        List.of(), Duration.ofSeconds(60), 8192);
-    verifier = JwtVerifier.create(config);
+    verifier = issuer.verifier(dir);
   }
 
   @Test

@@ -13,13 +13,10 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
-import dev.grpcedge.config.AuthConfig;
 import io.grpc.Status;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** EdDSA (Ed25519) signatures are checked by BouncyCastle, which refuses every forgery and malleated signature. */
 class Ed25519SignatureVerificationTest {
   /** The order of Ed25519's base point (RFC 8032, section 5.1). */
-  private static final BigInteger L = BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
+  private static final BigInteger L =
+      BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
 
   @TempDir static Path dir;
   static TestIssuer issuer;
@@ -37,9 +35,7 @@ class Ed25519SignatureVerificationTest {
   @BeforeAll
   static void setUp() {
     issuer = TestIssuer.create("https://ed.example", "grpc-edge");
-    AuthConfig config = new AuthConfig(List.of(issuer.config(issuer.writeJwks(dir.resolve("jwks.json")))),
-        List.of(), Duration.ofSeconds(60), 8192);
-    verifier = JwtVerifier.create(config);
+    verifier = issuer.verifier(dir);
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.grpcedge.config.AuthConfig;
 import dev.grpcedge.config.IssuerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -103,6 +105,15 @@ public final class TestIssuer {
   /** This issuer as the gateway's config names it, trusting {@link #audience()}. */
   public IssuerConfig config(Path jwksFile) {
     return new IssuerConfig(issuer, jwksFile, Set.of(audience));
+  }
+
+  /**
+   * A verifier that trusts this issuer alone, from its JWKS written to {@code dir}: 60 s of clock skew, tokens of up
+   * to 8 KiB, the token cache on.
+   */
+  public JwtVerifier verifier(Path dir) {
+    Path jwks = writeJwks(dir.resolve("jwks.json"));
+    return JwtVerifier.create(new AuthConfig(List.of(config(jwks)), List.of(), Duration.ofSeconds(60), 8192));
   }
 
   /**
