@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     description = {"Load a Greeter over TLS and report OK calls/s, errors by status and latency percentiles.",
         "Exit status: 0 when every measured call was OK, 1 when some were not, 2 on bad options."},
     subcommands = {BenchHandshakesCommand.class, BenchIdleCommand.class, BenchVerifyCommand.class,
-        BenchChartCommand.class, BenchBatchCommand.class})
+        BenchChartCommand.class, BenchBatchCommand.class, BenchAbCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   /** What one operation is. */
   enum Method {
@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--duration must be positive, --connections at least 1, "
             + "--payload-bytes 1 to 256");
       }
-      tokens = tokens();
+      tokens = tokens(tokenFile, token != null ? token : System.getenv("GRPC_EDGE_TOKEN"));
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
@@ -116,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
         : LoadShape.closed(load.concurrency == null ? 64 : load.concurrency);
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     BenchReport report;
-    try (Workload workload = workload(BenchChannels.open(target, caFile(), connections, tokens), request)) {
+    try (Workload workload = workload(method, BenchChannels.open(target, caFile(ca), connections, tokens), request)) {
       LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err)
           .run(warm, measured, serverPid == null ? null : new ServerCpu(serverPid));
       report = result.report(label, target, method.name(), shape, connections);
@@ -135,31 +135,32 @@ public final class BenchCommand implements Callable<Integer> {
     return report.errorCount() == 0 && report.ok() > 0 ? 0 : 1;
   }
 
-  private Workload workload(BenchChannels channels, HelloRequest request) {
+  static Workload workload(Method method, BenchChannels channels, HelloRequest request) {
     return method == Method.BidiHello ? new BidiWorkload(channels, request) : new UnaryWorkload(channels, request);
   }
 
-  private List<String> tokens() throws IOException {
+  /** The tokens in {@code file}, one per line; without a file, {@code bearer} alone (none when it is null). */
+  static List<String> tokens(Path file, String bearer) throws IOException {
     List<String> out = new ArrayList<>();
-    if (tokenFile != null) {
-      for (String line : Files.readAllLines(tokenFile)) {
+    if (file != null) {
+      for (String line : Files.readAllLines(file)) {
         if (!line.isBlank()) {
           out.add(line.trim());
         }
       }
       if (out.isEmpty()) {
-        throw new IllegalArgumentException(tokenFile + ": no tokens in it");
+        throw new IllegalArgumentException(file + ": no tokens in it");
       }
       return out;
     }
-    String bearer = token != null ? token : System.getenv("GRPC_EDGE_TOKEN");
     if (bearer != null && !bearer.isBlank()) {
       out.add(bearer.trim());
     }
     return out;
   }
 
-  private Path caFile() {
+  /** {@code ca}, or the dev CA {@code certs/ca.pem} when present, or null for the system trust store. */
+  static Path caFile(Path ca) {
     if (ca != null) {
       return ca;
     }

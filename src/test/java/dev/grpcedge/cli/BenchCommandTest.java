@@ -155,4 +155,72 @@ class BenchCommandTest {
     assertEquals(1, run.exitCode(), run.err());
     assertTrue(run.out().contains("\"UNAUTHENTICATED\":"), run.out());
   }
+
+  private static ConsoleCapture.Result ab(Path aTokens, Path bTokens, String... args) {
+    List<String> all = new ArrayList<>(List.of("bench", "ab", "--a-target", gateway.target(), "--b-target",
+        gateway.target(), "--ca", gateway.caFile().toString(), "--json", "--connections", "2", "--concurrency", "8",
+        "--warmup", "200ms", "--slice", "100ms", "--pairs", "4", "--a-token-file", aTokens.toString()));
+    if (bTokens != null) {
+      all.addAll(List.of("--b-token-file", bTokens.toString()));
+    }
+    all.addAll(List.of(args));
+    return ConsoleCapture.run(() -> Main.run(all.toArray(new String[0])));
+  }
+
+  @Test
+  void abReportsEachSideAndTheMedianOfPairedTurns(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+    Path aPercentiles = tmp.resolve("a.tsv");
+
+    var run = ab(tokens, tokens, "--a-label", "first", "--b-label", "second", "--label", "same-gateway",
+        "--a-percentiles-out", aPercentiles.toString());
+
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> lines = run.out().lines().toList();
+    assertEquals(3, lines.size(), run.out());
+    assertTrue(lines.get(0).startsWith("{\"label\":\"first\"") && ok(lines.get(0)) > 0, lines.get(0));
+    assertTrue(lines.get(1).startsWith("{\"label\":\"second\"") && ok(lines.get(1)) > 0, lines.get(1));
+    assertTrue(lines.get(0).contains("\"errors\":{}") && lines.get(1).contains("\"errors\":{}"), run.out());
+    String comparison = lines.get(2);
+    assertTrue(comparison.startsWith("{\"label\":\"same-gateway\",\"slice_seconds\":0.100,\"pairs\":4,"), comparison);
+    assertTrue(comparison.contains("\"slice_sides\":\"ABBAABBA\""), comparison);
+    Matcher ratios = Pattern.compile("\"pair_ratios\":\\[([^]]*)]").matcher(comparison);
+    assertTrue(ratios.find(), comparison);
+    assertEquals(4, ratios.group(1).split(",").length, comparison);
+    Matcher ratio = Pattern.compile("\"ratio\":([0-9.]+)").matcher(comparison);
+    assertTrue(ratio.find() && Double.parseDouble(ratio.group(1)) > 0, comparison);
+    assertTrue(Files.readString(aPercentiles).lines().count() > 2, "A's percentile table written");
+  }
+
+  @Test
+  void abCountsEachSidesStatusesApart(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+
+    // B sends no token: its calls are UNAUTHENTICATED, A's are OK, and no B turn counts an OK call.
+    var run = ab(tokens, null);
+
+    assertEquals(1, run.exitCode(), run.err());
+    List<String> lines = run.out().lines().toList();
+    assertTrue(ok(lines.get(0)) > 0 && lines.get(0).contains("\"errors\":{}"), lines.get(0));
+    assertEquals(0, ok(lines.get(1)), lines.get(1));
+    assertTrue(lines.get(1).matches(".*\"errors\":\\{\"UNAUTHENTICATED\":[1-9]\\d*}.*"), lines.get(1));
+    Matcher counts = Pattern.compile("\"slice_ok\":\\[([^]]*)]").matcher(lines.get(2));
+    assertTrue(counts.find(), lines.get(2));
+    String[] perSlice = counts.group(1).split(",");
+    String sides = "ABBAABBA";
+    for (int i = 0; i < sides.length(); i++) {
+      assertEquals(sides.charAt(i) == 'B', Long.parseLong(perSlice[i]) == 0, lines.get(2));
+    }
+  }
+
+  @Test
+  void abRefusesNoPairsAsAUsageError(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+
+    var run = ab(tokens, tokens, "--pairs", "0");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--pairs"), run.err());
+    assertEquals("", run.out());
+  }
 }

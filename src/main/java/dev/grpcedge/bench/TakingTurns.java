@@ -1,0 +1,193 @@
+package dev.grpcedge.bench;
+
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One load shared by two targets, A and B, that take turns every slice: A B, B A, A B, ... Each slice is paired
+ * with the next, and a ratio is the median of the pairs' A / B. On a shared machine whose speed moves from one
+ * second to the next (a server's rate here went from 33,600 to 71,600 calls/s two 5-second rounds apart), the two
+ * slices of a pair, half a second apart, see the same machine; runs of one side at a time, seconds apart, do not.
+ * Each operation goes to the side whose turn it is when it starts, so the load in flight moves over at once.
+ */
+public final class TakingTurns implements Workload {
+  /** Which side a slice is: 0 is A, 1 is B. Pairs alternate their order so a steady trend favours neither. */
+  static int sideOf(int slice) {
+    int first = (slice / 2) % 2;
+    return slice % 2 == 0 ? first : 1 - first;
+  }
+
+  private final Workload[] workloads;
+  private final ServerCpu[] servers;
+  private final LatencyRecorder[] recorders = {new LatencyRecorder(), new LatencyRecorder()};
+  private volatile Turn turn = new Turn(0, -1);
+  private volatile AtomicLongArray okBySlice = new AtomicLongArray(0);
+
+  /** Whose turn it is; slice -1 is the warm-up, whose operations are not counted. */
+  private record Turn(int side, int slice) {}
+
+  /** @param serverA the CPU time of A's server, or null when not measured (and the same for B) */
+  public TakingTurns(Workload a, Workload b, ServerCpu serverA, ServerCpu serverB) {
+    this.workloads = new Workload[] {a, b};
+    this.servers = new ServerCpu[] {serverA, serverB};
+  }
+
+  @Override
+  public void issue(Consumer<Status.Code> done) {
+    int side = turn.side();
+    long start = System.nanoTime();
+    workloads[side].issue(code -> {
+      recorders[side].record(start, code);
+      Turn now = turn;
+      // Counted in the slice it ends in, when that slice is its side's turn.
+      if (code == Status.Code.OK && now.side() == side && now.slice() >= 0) {
+        okBySlice.incrementAndGet(now.slice());
+      }
+      done.accept(code);
+    });
+  }
+
+  /**
+   * Drives {@code shape} over both sides for the warm-up (turns taken, nothing counted) and then for
+   * {@code 2 * pairs} measured slices.
+   */
+  public Result run(LoadShape shape, long sliceNanos, long warmupNanos, int pairs) throws InterruptedException {
+    if (sliceNanos <= 0 || pairs < 1) {
+      throw new IllegalArgumentException("the slice must be positive and pairs at least 1");
+    }
+    int slices = 2 * pairs;
+    okBySlice = new AtomicLongArray(slices);
+    long start = System.nanoTime();
+    long measureFrom = start + warmupNanos;
+    List<Slice> taken = new ArrayList<>();
+    Thread turns = new Thread(() -> takeTurns(start, measureFrom, sliceNanos, slices, taken), "bench-turns");
+    turns.setDaemon(true);
+    turns.start();
+    boolean driven = false;
+    try {
+      shape.drive(this, new LatencyRecorder(), measureFrom + slices * sliceNanos);
+      driven = true;
+    } finally {
+      if (!driven) {
+        turns.interrupt();
+      }
+      // After a full drive the last slice has ended too: the drive waited for its end and then for what was in flight.
+      turns.join();
+      recorders[0].stopMeasuring();
+      recorders[1].stopMeasuring();
+    }
+    return new Result(List.copyOf(taken), recorders[0], recorders[1]);
+  }
+
+  /** Hands the turn over at each slice's end and notes what the slice counted. */
+  private void takeTurns(long start, long measureFrom, long sliceNanos, int slices, List<Slice> taken) {
+    try {
+      // Warm-up: both sides get load in the same turns, uncounted.
+      for (int i = 0; System.nanoTime() - measureFrom < 0; i++) {
+        turn = new Turn(sideOf(i), -1);
+        sleepUntil(Math.min(measureFrom, start + (i + 1) * sliceNanos));
+      }
+      recorders[0].startMeasuring();
+      recorders[1].startMeasuring();
+      for (int i = 0; i < slices; i++) {
+        int side = sideOf(i);
+        double cpu = cpuSeconds(side);
+        long from = System.nanoTime();
+        turn = new Turn(side, i);
+        sleepUntil(measureFrom + (i + 1) * sliceNanos);
+        long to = System.nanoTime();
+        // The next turn starts before this one's count is read; operations of this side still ending are its tail.
+        turn = new Turn(i + 1 < slices ? sideOf(i + 1) : side, i + 1 < slices ? i + 1 : -1);
+        taken.add(new Slice(side, okBySlice.get(i), (to - from) / 1e9, cpuSeconds(side) - cpu));
+      }
+    } catch (InterruptedException e) {
+      // The drive ended early (it failed); the slices taken so far are kept.
+    }
+  }
+
+  private double cpuSeconds(int side) {
+    return servers[side] == null ? Double.NaN : servers[side].seconds();
+  }
+
+  private static void sleepUntil(long deadline) throws InterruptedException {
+    for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+      LockSupport.parkNanos(left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    workloads[0].close();
+    workloads[1].close();
+  }
+
+  /**
+   * One measured slice: {@code side} 0 is A, 1 is B; {@code cpuSeconds} is what that side's server used in it
+   * (NaN when not measured).
+   */
+  public record Slice(int side, long ok, double seconds, double cpuSeconds) {
+    double okPerSecond() {
+      return ok / seconds;
+    }
+
+    double okPerCpuSecond() {
+      return cpuSeconds > 0 ? ok / cpuSeconds : Double.NaN;
+    }
+  }
+
+  /** The slices in the order taken, and each side's operations (status codes and latencies) over all of them. */
+  public record Result(List<Slice> slices, LatencyRecorder a, LatencyRecorder b) {
+    /** Each pair's A / B in OK per second, in pair order. */
+    public List<Double> pairRatios() {
+      return pairRatios(Slice::okPerSecond);
+    }
+
+    /** Each pair's A / B in OK per server CPU-second; empty when CPU time was not measured. */
+    public List<Double> pairRatiosPerCpuSecond() {
+      return pairRatios(Slice::okPerCpuSecond);
+    }
+
+    private List<Double> pairRatios(ToDoubleFunction<Slice> measure) {
+      List<Double> out = new ArrayList<>();
+      for (int i = 0; i + 1 < slices.size(); i += 2) {
+        Slice first = slices.get(i);
+        Slice second = slices.get(i + 1);
+        Slice a = first.side() == 0 ? first : second;
+        Slice b = first.side() == 0 ? second : first;
+        double r = measure.applyAsDouble(a) / measure.applyAsDouble(b);
+        if (Double.isFinite(r)) {
+          out.add(r);
+        }
+      }
+      return out;
+    }
+
+    /** Seconds of the side's turns ({@code 0} A, {@code 1} B). */
+    public double seconds(int side) {
+      return slices.stream().filter(s -> s.side() == side).mapToDouble(Slice::seconds).sum();
+    }
+
+    /** Server CPU-seconds of the side's turns, NaN when not measured. */
+    public double cpuSeconds(int side) {
+      return slices.stream().filter(s -> s.side() == side).mapToDouble(Slice::cpuSeconds).sum();
+    }
+
+    /** The median of {@code values}, NaN when there are none. */
+    public static double median(List<Double> values) {
+      if (values.isEmpty()) {
+        return Double.NaN;
+      }
+      List<Double> sorted = values.stream().sorted().toList();
+      int n = sorted.size();
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package dev.grpcedge.cli;
+
+import dev.grpcedge.bench.BenchChannels;
+import dev.grpcedge.bench.BenchReport;
+import dev.grpcedge.bench.LoadShape;
+import dev.grpcedge.bench.ServerCpu;
+import dev.grpcedge.bench.TakingTurns;
+import dev.grpcedge.bench.TakingTurns.Result;
+import dev.grpcedge.config.Durations;
+import dev.grpcedge.greeter.proto.HelloRequest;
+import dev.grpcedge.tls.TlsException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code grpc-edge bench ab}: two targets under one closed-loop load, taking turns every slice, and the median
+ * of the paired slices' A / B. For comparing servers on a machine too noisy for runs made one after the other.
+ */
+@Command(name = "ab", mixinStandardHelpOptions = true,
+    description = {"Load two Greeters in turns (A B, B A, A B, ... one slice each) with one closed loop, and report "
+        + "each side and the median over pairs of slices of A / B in OK/s (and per server CPU-second).",
+        "Exit status: 0 when every measured call was OK on both sides, 1 when some were not, 2 on bad options."})
+public final class BenchAbCommand implements Callable<Integer> {
+  @Option(names = "--a-target", required = true, description = "A's HOST:PORT.")
+  String aTarget;
+
+  @Option(names = "--b-target", required = true, description = "B's HOST:PORT.")
+  String bTarget;
+
+  @Option(names = "--ca", description = "PEM CA bundle to trust (both sides).")
+  Path ca;
+
+  @Option(names = "--a-token-file", description = "Tokens for A's connections, one per line (default: none).")
+  Path aTokenFile;
+
+  @Option(names = "--b-token-file", description = "Tokens for B's connections, one per line (default: none).")
+  Path bTokenFile;
+
+  @Option(names = "--a-server-pid", description = "PID of A's server on this machine: also compare per server CPU-second.")
+  Long aServerPid;
+
+  @Option(names = "--b-server-pid", description = "PID of B's server on this machine.")
+  Long bServerPid;
+
+  @Option(names = "--a-label", defaultValue = "a", description = "Name of A's report (default: ${DEFAULT-VALUE}).")
+  String aLabel;
+
+  @Option(names = "--b-label", defaultValue = "b", description = "Name of B's report (default: ${DEFAULT-VALUE}).")
+  String bLabel;
+
+  @Option(names = "--a-percentiles-out", description = "Write A's latency distribution (percentile, ms) to this file.")
+  Path aPercentilesOut;
+
+  @Option(names = "--b-percentiles-out", description = "Write B's latency distribution to this file.")
+  Path bPercentilesOut;
+
+  @Option(names = "--method", defaultValue = "SayHello",
+      description = "SayHello or BidiHello (default: ${DEFAULT-VALUE}).")
+  BenchCommand.Method method;
+
+  @Option(names = "--connections", defaultValue = "1", description = "TLS connections per side (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(names = "--concurrency", defaultValue = "64", description = "Operations in flight (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--payload-bytes", defaultValue = "5", description = "Length of the name sent, 1 to 256 (default: ${DEFAULT-VALUE}).")
+  int payloadBytes;
+
+  @Option(names = "--warmup", defaultValue = "2s", description = "Uncounted warm-up, in turns too (default: ${DEFAULT-VALUE}).")
+  String warmup;
+
+  @Option(names = "--slice", defaultValue = "500ms", description = "Length of one turn (default: ${DEFAULT-VALUE}).")
+  String slice;
+
+  @Option(names = "--pairs", defaultValue = "24", description = "Measured pairs of slices, one A and one B each (default: ${DEFAULT-VALUE}).")
+  int pairs;
+
+  @Option(names = "--label", defaultValue = "ab", description = "Name of the comparison in the report.")
+  String label;
+
+  @Option(names = "--json", description = "Print A's report, B's report and the comparison as three JSON lines.")
+  boolean json;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Duration warm;
+    Duration turn;
+    List<String> aTokens;
+    List<String> bTokens;
+    try {
+      warm = Durations.parse(warmup);
+      turn = Durations.parse(slice);
+      if (turn.isZero() || pairs < 1 || connections < 1 || concurrency < 1 || payloadBytes < 1 || payloadBytes > 256) {
+        throw new IllegalArgumentException("--slice must be positive, --pairs, --connections and --concurrency at "
+            + "least 1, --payload-bytes 1 to 256");
+      }
+      aTokens = BenchCommand.tokens(aTokenFile, null);
+      bTokens = BenchCommand.tokens(bTokenFile, null);
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("grpc-edge bench ab: " + e.getMessage());
+      return 2;
+    }
+    LoadShape shape = LoadShape.closed(concurrency);
+    HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
+    Path caFile = BenchCommand.caFile(ca);
+    Result result;
+    try (TakingTurns turns = new TakingTurns(
+        BenchCommand.workload(method, BenchChannels.open(aTarget, caFile, connections, aTokens), request),
+        BenchCommand.workload(method, BenchChannels.open(bTarget, caFile, connections, bTokens), request),
+        aServerPid == null ? null : new ServerCpu(aServerPid), bServerPid == null ? null : new ServerCpu(bServerPid))) {
+      result = turns.run(shape, turn.toNanos(), warm.toNanos(), pairs);
+    } catch (TlsException | IllegalArgumentException e) {
+      System.err.println("grpc-edge bench ab: " + e.getMessage());
+      return 2;
+    } catch (IllegalStateException e) {
+      System.err.println("grpc-edge bench ab: " + e.getMessage());
+      return 1;
+    }
+    String how = shape.describe() + ", in turns of " + slice;
+    BenchReport a = report(result, 0, aLabel, aTarget, how);
+    BenchReport b = report(result, 1, bLabel, bTarget, how);
+    if (json) {
+      System.out.print(a.json() + "\n" + b.json() + "\n" + comparisonJson(result) + "\n");
+    } else {
+      System.out.print(a.text() + b.text() + comparisonText(result));
+    }
+    if ((aPercentilesOut != null && !BenchCommand.writeAtomically(aPercentilesOut, a.percentileTable()))
+        || (bPercentilesOut != null && !BenchCommand.writeAtomically(bPercentilesOut, b.percentileTable()))) {
+      return 2;
+    }
+    return a.errorCount() == 0 && b.errorCount() == 0 && a.ok() > 0 && b.ok() > 0 ? 0 : 1;
+  }
+
+  /** A side's report: its OK operations are those that ended in its turns, over the time of its turns. */
+  private BenchReport report(Result result, int side, String name, String target, String how) {
+    var recorder = side == 0 ? result.a() : result.b();
+    long ok = result.slices().stream().filter(s -> s.side() == side).mapToLong(TakingTurns.Slice::ok).sum();
+    return new BenchReport(name, target, method.name(), how, connections, result.seconds(side), ok,
+        recorder.errorsByCode(), recorder.latencies(), result.cpuSeconds(side));
+  }
+
+  private String comparisonJson(Result result) {
+    return String.format(Locale.ROOT, "{\"label\":\"%s\",\"slice_seconds\":%.3f,\"pairs\":%d,\"ratio\":%.4f,"
+            + "\"ratio_per_server_cpu_second\":%.4f,\"pair_ratios\":%s,\"pair_ratios_per_server_cpu_second\":%s,"
+            + "\"slice_sides\":\"%s\",\"slice_ok\":%s}",
+        label.replace("\\", "\\\\").replace("\"", "\\\""), Durations.parse(slice).toNanos() / 1e9, pairs,
+        Result.median(result.pairRatios()), Result.median(result.pairRatiosPerCpuSecond()),
+        list(result.pairRatios()), list(result.pairRatiosPerCpuSecond()),
+        result.slices().stream().map(s -> s.side() == 0 ? "A" : "B").collect(Collectors.joining()),
+        result.slices().stream().map(s -> Long.toString(s.ok())).collect(Collectors.joining(",", "[", "]")));
+  }
+
+  private String comparisonText(Result result) {
+    List<Double> ratios = result.pairRatios();
+    String perCpu = result.pairRatiosPerCpuSecond().isEmpty() ? ""
+        : String.format(Locale.ROOT, "; per server CPU-second %.3f", Result.median(result.pairRatiosPerCpuSecond()));
+    return String.format(Locale.ROOT, "%s: A / B %.3f, median of %d pairs of %s turns (pairs from %.3f to %.3f)%s%n",
+        label, Result.median(ratios), ratios.size(), slice,
+        ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+        ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), perCpu);
+  }
+
+  private static String list(List<Double> values) {
+    StringJoiner out = new StringJoiner(",", "[", "]");
+    values.forEach(v -> out.add(String.format(Locale.ROOT, "%.4f", v)));
+    return out.toString();
+  }
+}
