@@ -129,7 +129,7 @@ public final class BenchAbCommand implements Callable<Integer> {
     BenchReport a = report(result, 0, aLabel, aTarget, how);
     BenchReport b = report(result, 1, bLabel, bTarget, how);
     if (json) {
-      System.out.print(a.json() + "\n" + b.json() + "\n" + comparisonJson(result) + "\n");
+      System.out.print(a.json() + "\n" + b.json() + "\n" + comparisonJson(result, turn) + "\n");
     } else {
       System.out.print(a.text() + b.text() + comparisonText(result));
     }
@@ -148,11 +148,11 @@ public final class BenchAbCommand implements Callable<Integer> {
         recorder.errorsByCode(), recorder.latencies(), result.cpuSeconds(side));
   }
 
-  private String comparisonJson(Result result) {
+  private String comparisonJson(Result result, Duration turn) {
     return String.format(Locale.ROOT, "{\"label\":\"%s\",\"slice_seconds\":%.3f,\"pairs\":%d,\"ratio\":%.4f,"
             + "\"ratio_per_server_cpu_second\":%.4f,\"pair_ratios\":%s,\"pair_ratios_per_server_cpu_second\":%s,"
             + "\"slice_sides\":\"%s\",\"slice_ok\":%s}",
-        label.replace("\\", "\\\\").replace("\"", "\\\""), Durations.parse(slice).toNanos() / 1e9, pairs,
+        label.replace("\\", "\\\\").replace("\"", "\\\""), turn.toNanos() / 1e9, pairs,
         Result.median(result.pairRatios()), Result.median(result.pairRatiosPerCpuSecond()),
         list(result.pairRatios()), list(result.pairRatiosPerCpuSecond()),
         result.slices().stream().map(s -> s.side() == 0 ? "A" : "B").collect(Collectors.joining()),
