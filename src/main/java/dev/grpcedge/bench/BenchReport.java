@@ -87,7 +87,8 @@ public record BenchReport(String label, String target, String method, String sha
     return out.toString();
   }
 
-  private static String quote(String s) {
+  /** {@code s} as a JSON string. */
+  static String quote(String s) {
     StringBuilder out = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {

@@ -170,6 +170,17 @@ public final class TakingTurns implements Workload {
       return out;
     }
 
+    /**
+     * Side {@code side}'s report ({@code 0} A, {@code 1} B): its OK operations are those that ended in its turns,
+     * over the time of its turns; its errors and latencies are all of its operations while measuring.
+     */
+    public BenchReport report(int side, String label, String target, String method, String shape, int connections) {
+      LatencyRecorder recorder = side == 0 ? a : b;
+      long ok = slices.stream().filter(s -> s.side() == side).mapToLong(Slice::ok).sum();
+      return new BenchReport(label, target, method, shape, connections, seconds(side), ok, recorder.errorsByCode(),
+          recorder.latencies(), cpuSeconds(side));
+    }
+
     /** Seconds of the side's turns ({@code 0} A, {@code 1} B). */
     public double seconds(int side) {
       return slices.stream().filter(s -> s.side() == side).mapToDouble(Slice::seconds).sum();

@@ -6,6 +6,7 @@ import dev.grpcedge.bench.LoadShape;
 import dev.grpcedge.bench.ServerCpu;
 import dev.grpcedge.bench.TakingTurns;
 import dev.grpcedge.bench.TakingTurns.Result;
+import dev.grpcedge.bench.TurnsReport;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import dev.grpcedge.tls.TlsException;
@@ -13,10 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -126,52 +124,15 @@ public final class BenchAbCommand implements Callable<Integer> {
       return 1;
     }
     String how = shape.describe() + ", in turns of " + slice;
-    BenchReport a = report(result, 0, aLabel, aTarget, how);
-    BenchReport b = report(result, 1, bLabel, bTarget, how);
-    if (json) {
-      System.out.print(a.json() + "\n" + b.json() + "\n" + comparisonJson(result, turn) + "\n");
-    } else {
-      System.out.print(a.text() + b.text() + comparisonText(result));
-    }
+    BenchReport a = result.report(0, aLabel, aTarget, method.name(), how, connections);
+    BenchReport b = result.report(1, bLabel, bTarget, method.name(), how, connections);
+    TurnsReport comparison = new TurnsReport(label, turn, result);
+    System.out.print(json ? a.json() + "\n" + b.json() + "\n" + comparison.json() + "\n"
+        : a.text() + b.text() + comparison.text());
     if ((aPercentilesOut != null && !BenchCommand.writeAtomically(aPercentilesOut, a.percentileTable()))
         || (bPercentilesOut != null && !BenchCommand.writeAtomically(bPercentilesOut, b.percentileTable()))) {
       return 2;
     }
     return a.errorCount() == 0 && b.errorCount() == 0 && a.ok() > 0 && b.ok() > 0 ? 0 : 1;
-  }
-
-  /** A side's report: its OK operations are those that ended in its turns, over the time of its turns. */
-  private BenchReport report(Result result, int side, String name, String target, String how) {
-    var recorder = side == 0 ? result.a() : result.b();
-    long ok = result.slices().stream().filter(s -> s.side() == side).mapToLong(TakingTurns.Slice::ok).sum();
-    return new BenchReport(name, target, method.name(), how, connections, result.seconds(side), ok,
-        recorder.errorsByCode(), recorder.latencies(), result.cpuSeconds(side));
-  }
-
-  private String comparisonJson(Result result, Duration turn) {
-    return String.format(Locale.ROOT, "{\"label\":\"%s\",\"slice_seconds\":%.3f,\"pairs\":%d,\"ratio\":%.4f,"
-            + "\"ratio_per_server_cpu_second\":%.4f,\"pair_ratios\":%s,\"pair_ratios_per_server_cpu_second\":%s,"
-            + "\"slice_sides\":\"%s\",\"slice_ok\":%s}",
-        label.replace("\\", "\\\\").replace("\"", "\\\""), turn.toNanos() / 1e9, pairs,
-        Result.median(result.pairRatios()), Result.median(result.pairRatiosPerCpuSecond()),
-        list(result.pairRatios()), list(result.pairRatiosPerCpuSecond()),
-        result.slices().stream().map(s -> s.side() == 0 ? "A" : "B").collect(Collectors.joining()),
-        result.slices().stream().map(s -> Long.toString(s.ok())).collect(Collectors.joining(",", "[", "]")));
-  }
-
-  private String comparisonText(Result result) {
-    List<Double> ratios = result.pairRatios();
-    String perCpu = result.pairRatiosPerCpuSecond().isEmpty() ? ""
-        : String.format(Locale.ROOT, "; per server CPU-second %.3f", Result.median(result.pairRatiosPerCpuSecond()));
-    return String.format(Locale.ROOT, "%s: A / B %.3f, median of %d pairs of %s turns (pairs from %.3f to %.3f)%s%n",
-        label, Result.median(ratios), ratios.size(), slice,
-        ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-        ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), perCpu);
-  }
-
-  private static String list(List<Double> values) {
-    StringJoiner out = new StringJoiner(",", "[", "]");
-    values.forEach(v -> out.add(String.format(Locale.ROOT, "%.4f", v)));
-    return out.toString();
   }
 }

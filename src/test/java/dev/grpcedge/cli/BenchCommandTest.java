@@ -172,8 +172,10 @@ class BenchCommandTest {
     Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
     Path aPercentiles = tmp.resolve("a.tsv");
 
+    // Both sides are this JVM's gateway, so both servers' CPU time is this process's.
+    String pid = Long.toString(ProcessHandle.current().pid());
     var run = ab(tokens, tokens, "--a-label", "first", "--b-label", "second", "--label", "same-gateway",
-        "--a-percentiles-out", aPercentiles.toString());
+        "--a-percentiles-out", aPercentiles.toString(), "--a-server-pid", pid, "--b-server-pid", pid);
 
     assertEquals(0, run.exitCode(), run.err());
     List<String> lines = run.out().lines().toList();
@@ -187,8 +189,9 @@ class BenchCommandTest {
     Matcher ratios = Pattern.compile("\"pair_ratios\":\\[([^]]*)]").matcher(comparison);
     assertTrue(ratios.find(), comparison);
     assertEquals(4, ratios.group(1).split(",").length, comparison);
-    Matcher ratio = Pattern.compile("\"ratio\":([0-9.]+)").matcher(comparison);
-    assertTrue(ratio.find() && Double.parseDouble(ratio.group(1)) > 0, comparison);
+    Matcher ratio = Pattern.compile("\"ratio\":([0-9.]+),\"ratio_per_server_cpu_second\":([0-9.]+),").matcher(comparison);
+    assertTrue(ratio.find() && Double.parseDouble(ratio.group(1)) > 0 && Double.parseDouble(ratio.group(2)) > 0,
+        comparison);
     assertTrue(Files.readString(aPercentiles).lines().count() > 2, "A's percentile table written");
   }
 
@@ -204,6 +207,8 @@ class BenchCommandTest {
     assertTrue(ok(lines.get(0)) > 0 && lines.get(0).contains("\"errors\":{}"), lines.get(0));
     assertEquals(0, ok(lines.get(1)), lines.get(1));
     assertTrue(lines.get(1).matches(".*\"errors\":\\{\"UNAUTHENTICATED\":[1-9]\\d*}.*"), lines.get(1));
+    // No B turn has an OK call, so there is no ratio: JSON null, not NaN; and no CPU time was asked for.
+    assertTrue(lines.get(2).contains("\"ratio\":null,\"pair_ratios\":[],"), lines.get(2));
     Matcher counts = Pattern.compile("\"slice_ok\":\\[([^]]*)]").matcher(lines.get(2));
     assertTrue(counts.find(), lines.get(2));
     String[] perSlice = counts.group(1).split(",");
