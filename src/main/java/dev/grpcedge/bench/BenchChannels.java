@@ -1,7 +1,8 @@
 package dev.grpcedge.bench;
 
 import dev.grpcedge.tls.TlsContexts;
-import io.grpc.CallCredentials;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -21,12 +22,12 @@ import java.util.concurrent.TimeUnit;
 public final class BenchChannels implements AutoCloseable {
   private final EventLoopGroup group;
   private final List<ManagedChannel> channels;
-  private final List<CallCredentials> credentials;
+  private final List<Channel> callChannels;
 
-  private BenchChannels(EventLoopGroup group, List<ManagedChannel> channels, List<CallCredentials> credentials) {
+  private BenchChannels(EventLoopGroup group, List<ManagedChannel> channels, List<Channel> callChannels) {
     this.group = group;
     this.channels = channels;
-    this.credentials = credentials;
+    this.callChannels = callChannels;
   }
 
   /** Opens {@code connections} channels to {@code target}; an empty token list sends no credentials. */
@@ -35,18 +36,21 @@ public final class BenchChannels implements AutoCloseable {
     // More event loops than cores would only add thread switches to a generator that must not be the bottleneck.
     EventLoopGroup group = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
     List<ManagedChannel> channels = new ArrayList<>();
-    List<CallCredentials> credentials = new ArrayList<>();
+    List<Channel> callChannels = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      channels.add(NettyChannelBuilder.forTarget(target)
+      ManagedChannel channel = NettyChannelBuilder.forTarget(target)
           .sslContext(sslContext)
           .eventLoopGroup(group)
           .channelType(NioSocketChannel.class)
           // Callbacks only record and issue the next call: running them on the event loop saves a thread hop.
           .directExecutor()
-          .build());
-      credentials.add(tokens.isEmpty() ? null : new FixedBearerCredentials(tokens.get(i % tokens.size())));
+          .build();
+      channels.add(channel);
+      // Every channel here is TLS (sslContext above), so the token never goes out in clear text.
+      callChannels.add(tokens.isEmpty() ? channel
+          : ClientInterceptors.intercept(channel, new BearerHeader(tokens.get(i % tokens.size()))));
     }
-    return new BenchChannels(group, List.copyOf(channels), java.util.Collections.unmodifiableList(credentials));
+    return new BenchChannels(group, List.copyOf(channels), List.copyOf(callChannels));
   }
 
   /** An event loop of these connections: calls started on it need no thread hand-off to be written. */
@@ -58,13 +62,9 @@ public final class BenchChannels implements AutoCloseable {
     return channels.size();
   }
 
-  public ManagedChannel channel(int i) {
-    return channels.get(i);
-  }
-
-  /** The credentials for channel {@code i}, or null when no token was given. */
-  public CallCredentials credentials(int i) {
-    return credentials.get(i);
+  /** Connection {@code i}, sending its bearer token with every call when tokens were given. */
+  public Channel channel(int i) {
+    return callChannels.get(i);
   }
 
   @Override

@@ -40,9 +40,6 @@ public final class BidiWorkload implements Workload {
   private Stream open() {
     int i = Math.floorMod(next.getAndIncrement(), channels.size());
     GreeterGrpc.GreeterStub stub = GreeterGrpc.newStub(channels.channel(i));
-    if (channels.credentials(i) != null) {
-      stub = stub.withCallCredentials(channels.credentials(i));
-    }
     Stream stream = new Stream();
     stream.requests = stub.bidiHello(stream);
     all.add(stream);

@@ -22,8 +22,7 @@ public final class UnaryWorkload implements Workload {
     this.request = request;
     this.stubs = new GreeterGrpc.GreeterStub[channels.size()];
     for (int i = 0; i < stubs.length; i++) {
-      GreeterGrpc.GreeterStub stub = GreeterGrpc.newStub(channels.channel(i));
-      stubs[i] = channels.credentials(i) == null ? stub : stub.withCallCredentials(channels.credentials(i));
+      stubs[i] = GreeterGrpc.newStub(channels.channel(i));
     }
   }
 
