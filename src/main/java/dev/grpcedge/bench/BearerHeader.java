@@ -11,8 +11,8 @@ import io.grpc.MethodDescriptor;
 /**
  * The load generator's bearer token: one prebuilt {@code authorization} header merged into each call's headers. It
  * is installed only on the generator's TLS channels. Real clients attach {@code CallCredentials}; a profile of the
- * generator put grpc-java's credentials path (a metadata applier and a second pass over the headers per call) at
- * 0.3 µs a call, which on a generator held to one core came off the side that sends a token. This adds only the
+ * generator put grpc-java's credentials path (a metadata applier and a merge of its headers per call) at 0.3 µs a
+ * call, which on a generator held to one core came off the side that sends a token. This adds only the
  * header, which the client still validates and HPACK-encodes like any other.
  */
 final class BearerHeader implements ClientInterceptor {
