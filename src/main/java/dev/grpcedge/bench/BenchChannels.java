@@ -11,6 +11,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -30,8 +31,12 @@ public final class BenchChannels implements AutoCloseable {
     this.callChannels = callChannels;
   }
 
-  /** Opens {@code connections} channels to {@code target}; an empty token list sends no credentials. */
-  public static BenchChannels open(String target, Path caFile, int connections, List<String> tokens) {
+  /**
+   * Opens {@code connections} channels to {@code target}; an empty token list sends no credentials. Every call also
+   * carries {@code metadata} (ASCII names and values, checked by {@link BenchMetadata#parse}).
+   */
+  public static BenchChannels open(String target, Path caFile, int connections, List<String> tokens,
+      Map<String, String> metadata) {
     var sslContext = TlsContexts.client(caFile == null ? null : caFile.toFile());
     // More event loops than cores would only add thread switches to a generator that must not be the bottleneck.
     EventLoopGroup group = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
@@ -47,8 +52,8 @@ public final class BenchChannels implements AutoCloseable {
           .build();
       channels.add(channel);
       // Every channel here is TLS (sslContext above), so the token never goes out in clear text.
-      callChannels.add(tokens.isEmpty() ? channel
-          : ClientInterceptors.intercept(channel, new BearerHeader(tokens.get(i % tokens.size()))));
+      FixedHeaders headers = FixedHeaders.of(tokens.isEmpty() ? null : tokens.get(i % tokens.size()), metadata);
+      callChannels.add(headers == null ? channel : ClientInterceptors.intercept(channel, headers));
     }
     return new BenchChannels(group, List.copyOf(channels), List.copyOf(callChannels));
   }
@@ -62,7 +67,7 @@ public final class BenchChannels implements AutoCloseable {
     return channels.size();
   }
 
-  /** Connection {@code i}, sending its bearer token with every call when tokens were given. */
+  /** Connection {@code i}, sending its bearer token (when tokens were given) and the metadata with every call. */
   public Channel channel(int i) {
     return callChannels.get(i);
   }

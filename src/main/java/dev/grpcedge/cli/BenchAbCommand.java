@@ -1,6 +1,7 @@
 package dev.grpcedge.cli;
 
 import dev.grpcedge.bench.BenchChannels;
+import dev.grpcedge.bench.BenchMetadata;
 import dev.grpcedge.bench.BenchReport;
 import dev.grpcedge.bench.LoadShape;
 import dev.grpcedge.bench.ServerCpu;
@@ -13,7 +14,9 @@ import dev.grpcedge.tls.TlsException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +44,14 @@ public final class BenchAbCommand implements Callable<Integer> {
 
   @Option(names = "--b-token-file", description = "Tokens for B's connections, one per line (default: none).")
   Path bTokenFile;
+
+  @Option(names = "--a-metadata", paramLabel = "NAME=VALUE",
+      description = "A header (ASCII) to send with A's calls; repeatable.")
+  Map<String, String> aMetadata = new LinkedHashMap<>();
+
+  @Option(names = "--b-metadata", paramLabel = "NAME=VALUE",
+      description = "A header (ASCII) to send with B's calls; repeatable.")
+  Map<String, String> bMetadata = new LinkedHashMap<>();
 
   @Option(names = "--a-server-pid", description = "PID of A's server on this machine: also compare per server CPU-second.")
   Long aServerPid;
@@ -94,6 +105,8 @@ public final class BenchAbCommand implements Callable<Integer> {
     Duration turn;
     List<String> aTokens;
     List<String> bTokens;
+    Map<String, String> aHeaders;
+    Map<String, String> bHeaders;
     try {
       warm = Durations.parse(warmup);
       turn = Durations.parse(slice);
@@ -103,6 +116,8 @@ public final class BenchAbCommand implements Callable<Integer> {
       }
       aTokens = BenchCommand.tokens(aTokenFile, null);
       bTokens = BenchCommand.tokens(bTokenFile, null);
+      aHeaders = BenchMetadata.parse(aMetadata);
+      bHeaders = BenchMetadata.parse(bMetadata);
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("grpc-edge bench ab: " + e.getMessage());
       return 2;
@@ -112,8 +127,8 @@ public final class BenchAbCommand implements Callable<Integer> {
     Path caFile = BenchCommand.caFile(ca);
     Result result;
     try (TakingTurns turns = new TakingTurns(
-        BenchCommand.workload(method, BenchChannels.open(aTarget, caFile, connections, aTokens), request),
-        BenchCommand.workload(method, BenchChannels.open(bTarget, caFile, connections, bTokens), request),
+        BenchCommand.workload(method, BenchChannels.open(aTarget, caFile, connections, aTokens, aHeaders), request),
+        BenchCommand.workload(method, BenchChannels.open(bTarget, caFile, connections, bTokens, bHeaders), request),
         aServerPid == null ? null : new ServerCpu(aServerPid), bServerPid == null ? null : new ServerCpu(bServerPid))) {
       result = turns.run(shape, turn.toNanos(), warm.toNanos(), pairs);
     } catch (TlsException | IllegalArgumentException e) {

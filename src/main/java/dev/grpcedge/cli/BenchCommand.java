@@ -1,6 +1,7 @@
 package dev.grpcedge.cli;
 
 import dev.grpcedge.bench.BenchChannels;
+import dev.grpcedge.bench.BenchMetadata;
 import dev.grpcedge.bench.BenchReport;
 import dev.grpcedge.bench.BidiWorkload;
 import dev.grpcedge.bench.LoadRun;
@@ -17,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -50,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--token-file", description = "Tokens, one per line, given to the connections round robin.")
   Path tokenFile;
+
+  @Option(names = "--metadata", paramLabel = "NAME=VALUE",
+      description = "A header (ASCII) to send with every call; repeatable. Tokens go in --token or --token-file.")
+  Map<String, String> metadata = new LinkedHashMap<>();
 
   @Option(names = "--method", defaultValue = "SayHello",
       description = "SayHello (unary calls) or BidiHello (message round trips on streams) (default: ${DEFAULT-VALUE}).")
@@ -100,6 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
     Duration warm;
     Duration measured;
     List<String> tokens;
+    Map<String, String> headers;
     try {
       warm = Durations.parse(warmup);
       measured = Durations.parse(duration);
@@ -108,6 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "--payload-bytes 1 to 256");
       }
       tokens = tokens(tokenFile, token != null ? token : System.getenv("GRPC_EDGE_TOKEN"));
+      headers = BenchMetadata.parse(metadata);
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
@@ -116,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
         : LoadShape.closed(load.concurrency == null ? 64 : load.concurrency);
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     BenchReport report;
-    try (Workload workload = workload(method, BenchChannels.open(target, caFile(ca), connections, tokens), request)) {
+    try (Workload workload = workload(method, BenchChannels.open(target, caFile(ca), connections, tokens, headers), request)) {
       LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err)
           .run(warm, measured, serverPid == null ? null : new ServerCpu(serverPid));
       report = result.report(label, target, method.name(), shape, connections);
