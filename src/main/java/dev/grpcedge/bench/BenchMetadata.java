@@ -22,7 +22,7 @@ public final class BenchMetadata {
     entries.forEach((name, value) -> {
       String lower = name.toLowerCase(Locale.ROOT);
       if (lower.equals("authorization")) {
-        throw new IllegalArgumentException("--metadata authorization: give bearer tokens with --token or --token-file");
+        throw new IllegalArgumentException("--metadata " + name + ": give bearer tokens with --token or --token-file");
       }
       if (lower.startsWith("grpc-") || lower.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
         throw new IllegalArgumentException("--metadata " + name + ": names starting grpc- are gRPC's own, and "
