@@ -4,7 +4,9 @@ import dev.grpcedge.tls.TlsContexts;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -21,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * per available processor (one when the generator is pinned to a core), which also issues open-loop calls.
  */
 public final class BenchChannels implements AutoCloseable {
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   private final EventLoopGroup group;
   private final List<ManagedChannel> channels;
   private final List<Channel> callChannels;
@@ -51,11 +56,26 @@ public final class BenchChannels implements AutoCloseable {
           .directExecutor()
           .build();
       channels.add(channel);
-      // Every channel here is TLS (sslContext above), so the token never goes out in clear text.
-      FixedHeaders headers = FixedHeaders.of(tokens.isEmpty() ? null : tokens.get(i % tokens.size()), metadata);
-      callChannels.add(headers == null ? channel : ClientInterceptors.intercept(channel, headers));
+      Metadata headers = headers(tokens.isEmpty() ? null : tokens.get(i % tokens.size()), metadata);
+      callChannels.add(headers.keys().isEmpty() ? channel
+          : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
     }
     return new BenchChannels(group, List.copyOf(channels), List.copyOf(callChannels));
+  }
+
+  /**
+   * One connection's headers for every call: its bearer token (none when null) and the metadata, built once. Real
+   * clients attach tokens with {@code CallCredentials}; a profile of this generator put that path (an applier and a
+   * merge per call) at 0.3 µs a call against 0.1 µs for merging prebuilt headers, and on a generator held to one core
+   * that came off the side sending a token. Every channel here is TLS, so the token never goes out in clear text.
+   */
+  private static Metadata headers(String token, Map<String, String> metadata) {
+    Metadata headers = new Metadata();
+    if (token != null) {
+      headers.put(AUTHORIZATION, "Bearer " + token);
+    }
+    metadata.forEach((name, value) -> headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+    return headers;
   }
 
   /** An event loop of these connections: calls started on it need no thread hand-off to be written. */

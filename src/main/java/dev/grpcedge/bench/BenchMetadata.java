@@ -4,17 +4,21 @@ import io.grpc.Metadata;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Extra metadata for the load generator's calls ({@code --metadata NAME=VALUE}), checked before the first call:
- * grpc-java would drop a value it cannot send with only a log line, and the run would measure something else.
+ * grpc-java would drop what it cannot send (or sets itself), and the run would measure something else.
  */
 public final class BenchMetadata {
+  // grpc-java's Netty client drops these from the application's headers and sends its own.
+  private static final Set<String> RESERVED = Set.of("content-type", "te", "user-agent");
+
   private BenchMetadata() {}
 
   /**
    * {@code entries} as the headers to send, or an {@link IllegalArgumentException} naming the entry and what is
-   * wrong: a name gRPC reserves or that needs binary values, a bearer token given this way, a name given twice,
+   * wrong: a name gRPC sets or reserves or that needs binary values, a bearer token given this way, a name given twice,
    * a value that is not printable ASCII.
    */
   public static Map<String, String> parse(Map<String, String> entries) {
@@ -23,6 +27,10 @@ public final class BenchMetadata {
       String lower = name.toLowerCase(Locale.ROOT);
       if (lower.equals("authorization")) {
         throw new IllegalArgumentException("--metadata " + name + ": give bearer tokens with --token or --token-file");
+      }
+      if (RESERVED.contains(lower)) {
+        throw new IllegalArgumentException(
+            "--metadata " + name + ": gRPC sets this header itself and drops the caller's");
       }
       if (lower.startsWith("grpc-") || lower.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
         throw new IllegalArgumentException("--metadata " + name + ": names starting grpc- are gRPC's own, and "

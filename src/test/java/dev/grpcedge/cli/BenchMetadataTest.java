@@ -95,7 +95,7 @@ class BenchMetadataTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Authorization=Bearer x", "grpc-timeout=1S", "x-data-bin=AAAA", "x-accent=caf\u00e9",
+  @ValueSource(strings = {"Authorization=Bearer x", "grpc-timeout=1S", "user-agent=bench", "content-type=text/plain", "x-data-bin=AAAA", "x-accent=caf\u00e9",
       "bad name=x", "x-tab=a\tb"})
   void headersThatCannotBeSentAsGivenAreUsageErrors(String entry) {
     long before = a.calls.sum();
