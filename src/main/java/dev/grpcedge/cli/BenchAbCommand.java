@@ -87,10 +87,10 @@ public final class BenchAbCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "2s", description = "Uncounted warm-up, in turns too (default: ${DEFAULT-VALUE}).")
   String warmup;
 
-  @Option(names = "--slice", defaultValue = "500ms", description = "Length of one turn (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--slice", defaultValue = "100ms", description = "Length of one turn (default: ${DEFAULT-VALUE}).")
   String slice;
 
-  @Option(names = "--pairs", defaultValue = "24", description = "Measured pairs of slices, one A and one B each (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pairs", defaultValue = "120", description = "Measured pairs of slices, one A and one B each (default: ${DEFAULT-VALUE}).")
   int pairs;
 
   @Option(names = "--label", defaultValue = "ab", description = "Name of the comparison in the report.")
