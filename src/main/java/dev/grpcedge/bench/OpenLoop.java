@@ -57,7 +57,7 @@ public record OpenLoop(double ratePerSecond) implements LoadShape {
         issuer.execute(() -> {
           for (long i = from; i < to; i++) {
             long dueAt = dueAt(start, intervalNanos, i);
-            workload.issue(code -> {
+            workload.issue(dueAt, code -> {
               recorder.record(dueAt, code);
               inFlight.decrementAndGet();
             });

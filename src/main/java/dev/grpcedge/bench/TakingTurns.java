@@ -3,10 +3,14 @@ package dev.grpcedge.bench;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * One load shared by two targets, A and B, that take turns every slice: A B, B A, A B, ... Each slice is paired
@@ -16,7 +20,9 @@ import java.util.function.ToDoubleFunction;
  * not. Short slices buy precision: in one minute, 300 pairs of 100 ms put the median's bootstrap standard error at
  * 0.008-0.009, where 60 pairs of 500 ms left it at 0.017-0.025 (same servers, same run). Each operation goes to the
  * side whose turn it is when it starts, so the load in flight moves over at once; the calls still in flight at a
- * hand-over (about one round trip, a millisecond or so) count for neither side.
+ * hand-over (about one round trip, a millisecond or so) count for neither side's OK count. Latency is kept per
+ * slice too, from when each operation was due (an open loop's intended start), in the slice it started in: a pair's
+ * p99 ratio compares two turns that saw the same machine, where whole runs' tails were set by a stall or two.
  */
 public final class TakingTurns implements Workload {
   /** Which side a slice is: 0 is A, 1 is B. Pairs alternate their order so a steady trend favours neither. */
@@ -25,11 +31,15 @@ public final class TakingTurns implements Workload {
     return slice % 2 == 0 ? first : 1 - first;
   }
 
+  /** The longest latency a slice's histogram holds apart, in microseconds; longer ones count as this. */
+  static final long MAX_SLICE_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(60);
+
   private final Workload[] workloads;
   private final ServerCpu[] servers;
   private final LatencyRecorder[] recorders = {new LatencyRecorder(), new LatencyRecorder()};
   private volatile Turn turn = new Turn(0, -1);
   private volatile AtomicLongArray okBySlice = new AtomicLongArray(0);
+  private volatile Histogram[] latencyBySlice = new Histogram[0];
 
   /** Whose turn it is; slice -1 is the warm-up, whose operations are not counted. */
   private record Turn(int side, int slice) {}
@@ -42,17 +52,35 @@ public final class TakingTurns implements Workload {
 
   @Override
   public void issue(Consumer<Status.Code> done) {
-    int side = turn.side();
-    long start = System.nanoTime();
+    issue(System.nanoTime(), done);
+  }
+
+  @Override
+  public void issue(long dueNanos, Consumer<Status.Code> done) {
+    Turn at = turn;
+    int side = at.side();
+    Histogram sliceLatencies = at.slice() >= 0 ? latencyBySlice[at.slice()] : null;
     workloads[side].issue(code -> {
-      recorders[side].record(start, code);
+      recorders[side].record(dueNanos, code);
       Turn now = turn;
-      // Counted in the slice it ends in, when that slice is its side's turn.
-      if (code == Status.Code.OK && now.side() == side && now.slice() >= 0) {
-        okBySlice.incrementAndGet(now.slice());
+      if (code == Status.Code.OK) {
+        if (sliceLatencies != null) {
+          long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - dueNanos);
+          sliceLatencies.recordValue(Math.min(MAX_SLICE_LATENCY_MICROS, Math.max(1, micros)));
+        }
+        // Counted in the slice it ends in, when that slice is its side's turn.
+        if (now.side() == side && now.slice() >= 0) {
+          okBySlice.incrementAndGet(now.slice());
+        }
       }
       done.accept(code);
     });
+  }
+
+  /** The event loop of the side whose turn it is, so an open loop's batches start there without a thread hop. */
+  @Override
+  public Executor issuer() {
+    return command -> workloads[turn.side()].issuer().execute(command);
   }
 
   /**
@@ -65,6 +93,11 @@ public final class TakingTurns implements Workload {
     }
     int slices = 2 * pairs;
     okBySlice = new AtomicLongArray(slices);
+    Histogram[] latencies = new Histogram[slices];
+    for (int i = 0; i < slices; i++) {
+      latencies[i] = new AtomicHistogram(MAX_SLICE_LATENCY_MICROS, 2);
+    }
+    latencyBySlice = latencies;
     long start = System.nanoTime();
     long measureFrom = start + warmupNanos;
     List<Slice> taken = new ArrayList<>();
@@ -106,7 +139,7 @@ public final class TakingTurns implements Workload {
         long to = System.nanoTime();
         // The next turn starts before this one's count is read; operations of this side still ending are its tail.
         turn = new Turn(i + 1 < slices ? sideOf(i + 1) : side, i + 1 < slices ? i + 1 : -1);
-        taken.add(new Slice(side, okBySlice.get(i), (to - from) / 1e9, cpuSeconds(side) - cpu));
+        taken.add(new Slice(side, okBySlice.get(i), (to - from) / 1e9, cpuSeconds(side) - cpu, latencyBySlice[i]));
       }
     } catch (InterruptedException e) {
       // The drive ended early (it failed); the slices taken so far are kept.
@@ -134,15 +167,21 @@ public final class TakingTurns implements Workload {
 
   /**
    * One measured slice: {@code side} 0 is A, 1 is B; {@code cpuSeconds} is what that side's server used in it
-   * (NaN when not measured).
+   * (NaN when not measured); {@code latencies} holds the OK operations started in it, in microseconds from when
+   * each was due (filled in until the run ends).
    */
-  public record Slice(int side, long ok, double seconds, double cpuSeconds) {
+  public record Slice(int side, long ok, double seconds, double cpuSeconds, Histogram latencies) {
     double okPerSecond() {
       return ok / seconds;
     }
 
     double okPerCpuSecond() {
       return cpuSeconds > 0 ? ok / cpuSeconds : Double.NaN;
+    }
+
+    /** The latency at {@code percentile} (0 to 100) in microseconds, NaN when no OK operation started here. */
+    double latencyMicros(double percentile) {
+      return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(percentile);
     }
   }
 
@@ -156,6 +195,11 @@ public final class TakingTurns implements Workload {
     /** Each pair's A / B in OK per server CPU-second; empty when CPU time was not measured. */
     public List<Double> pairRatiosPerCpuSecond() {
       return pairRatios(Slice::okPerCpuSecond);
+    }
+
+    /** Each pair's A / B of the latency at {@code percentile} (0 to 100), in pair order. */
+    public List<Double> pairLatencyRatios(double percentile) {
+      return pairRatios(s -> s.latencyMicros(percentile));
     }
 
     private List<Double> pairRatios(ToDoubleFunction<Slice> measure) {

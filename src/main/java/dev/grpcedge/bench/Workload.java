@@ -9,6 +9,14 @@ public interface Workload extends AutoCloseable {
   /** Starts one operation without blocking; {@code done} gets its status code exactly once, from any thread. */
   void issue(Consumer<Status.Code> done);
 
+  /**
+   * Starts one operation that was due at {@code dueNanos} ({@link System#nanoTime()}), the start an open loop
+   * intended: by default the same as {@link #issue(Consumer)}, for workloads that do not record latency themselves.
+   */
+  default void issue(long dueNanos, Consumer<Status.Code> done) {
+    issue(done);
+  }
+
   /** Where to call {@link #issue} from when the caller may choose: by default, the calling thread. */
   default Executor issuer() {
     return Runnable::run;

@@ -22,12 +22,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code grpc-edge bench ab}: two targets under one closed-loop load, taking turns every slice, and the median
- * of the paired slices' A / B. For comparing servers on a machine too noisy for runs made one after the other.
+ * {@code grpc-edge bench ab}: two targets under one load (a closed loop, or an open loop with {@code --rate}),
+ * taking turns every slice, and the medians of the paired slices' A / B in throughput and latency. For comparing
+ * servers on a machine too noisy for runs made one after the other.
  */
 @Command(name = "ab", mixinStandardHelpOptions = true,
-    description = {"Load two Greeters in turns (A B, B A, A B, ... one slice each) with one closed loop, and report "
-        + "each side and the median over pairs of slices of A / B in OK/s (and per server CPU-second).",
+    description = {"Load two Greeters in turns (A B, B A, A B, ... one slice each) with one closed loop (or one open "
+        + "loop with --rate), and report each side and the medians over pairs of slices of A / B in OK/s (and per "
+        + "server CPU-second) and in p50 and p99 latency.",
         "Exit status: 0 when every measured call was OK on both sides, 1 when some were not, 2 on bad options."})
 public final class BenchAbCommand implements Callable<Integer> {
   @Option(names = "--a-target", required = true, description = "A's HOST:PORT.")
@@ -78,8 +80,12 @@ public final class BenchAbCommand implements Callable<Integer> {
   @Option(names = "--connections", defaultValue = "1", description = "TLS connections per side (default: ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--concurrency", defaultValue = "64", description = "Operations in flight (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+  @Option(names = "--concurrency", description = "Closed loop: operations in flight (default: 64).")
+  Integer concurrency;
+
+  @Option(names = "--rate", description = "Open loop instead: calls offered per second, latency counted from when each "
+      + "was due.")
+  Double rate;
 
   @Option(names = "--payload-bytes", defaultValue = "5", description = "Length of the name sent, 1 to 256 (default: ${DEFAULT-VALUE}).")
   int payloadBytes;
@@ -110,9 +116,13 @@ public final class BenchAbCommand implements Callable<Integer> {
     try {
       warm = Durations.parse(warmup);
       turn = Durations.parse(slice);
-      if (turn.isZero() || pairs < 1 || connections < 1 || concurrency < 1 || payloadBytes < 1 || payloadBytes > 256) {
-        throw new IllegalArgumentException("--slice must be positive, --pairs, --connections and --concurrency at "
-            + "least 1, --payload-bytes 1 to 256");
+      if (turn.isZero() || pairs < 1 || connections < 1 || (concurrency != null && concurrency < 1)
+          || (rate != null && !(rate > 0)) || payloadBytes < 1 || payloadBytes > 256) {
+        throw new IllegalArgumentException("--slice and --rate must be positive, --pairs, --connections and "
+            + "--concurrency at least 1, --payload-bytes 1 to 256");
+      }
+      if (rate != null && concurrency != null) {
+        throw new IllegalArgumentException("--rate (open loop) and --concurrency (closed loop) exclude each other");
       }
       aTokens = BenchCommand.tokens(aTokenFile, null);
       bTokens = BenchCommand.tokens(bTokenFile, null);
@@ -122,7 +132,7 @@ public final class BenchAbCommand implements Callable<Integer> {
       System.err.println("grpc-edge bench ab: " + e.getMessage());
       return 2;
     }
-    LoadShape shape = LoadShape.closed(concurrency);
+    LoadShape shape = rate != null ? LoadShape.open(rate) : LoadShape.closed(concurrency == null ? 64 : concurrency);
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     Path caFile = BenchCommand.caFile(ca);
     Result result;

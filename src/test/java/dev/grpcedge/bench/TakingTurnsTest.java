@@ -8,14 +8,29 @@ import dev.grpcedge.bench.TakingTurns.Slice;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
-/** A and B take turns in pairs of alternating order, each operation counts for its own side, and A / B pairs right. */
+/**
+ * A and B take turns in pairs of alternating order, each operation counts for its own side, A / B pairs right, and
+ * an open loop's latencies count from when each call was due.
+ */
 class TakingTurnsTest {
   private static final double NaN = Double.NaN;
+
+  private static Slice slice(int side, long ok, double seconds, double cpuSeconds, long... latenciesMicros) {
+    Histogram latencies = new Histogram(2);
+    for (long micros : latenciesMicros) {
+      latencies.recordValue(micros);
+    }
+    return new Slice(side, ok, seconds, cpuSeconds, latencies);
+  }
 
   @Test
   void pairsOfSlicesAlternateTheirOrder() {
@@ -53,9 +68,9 @@ class TakingTurnsTest {
   @Test
   void eachPairIsAOverBWhicheverSideCameFirst() {
     Result result = new Result(List.of(
-        new Slice(0, 100, 1, 0.5), new Slice(1, 50, 1, 0.5),   // A B: 2.0, per CPU-second 2.0
-        new Slice(1, 40, 1, 0.4), new Slice(0, 80, 2, 1.0),    // B A: 1.0, per CPU-second 2.0 / 100 = 0.8
-        new Slice(0, 30, 1, NaN), new Slice(1, 60, 1, 0.5)),   // A B: 0.5, no CPU time for A
+        slice(0, 100, 1, 0.5), slice(1, 50, 1, 0.5),   // A B: 2.0, per CPU-second 2.0
+        slice(1, 40, 1, 0.4), slice(0, 80, 2, 1.0),    // B A: 1.0, per CPU-second 2.0 / 100 = 0.8
+        slice(0, 30, 1, NaN), slice(1, 60, 1, 0.5)),   // A B: 0.5, no CPU time for A
         new LatencyRecorder(), new LatencyRecorder());
 
     assertEquals(List.of(2.0, 1.0, 0.5), result.pairRatios());
@@ -64,5 +79,64 @@ class TakingTurnsTest {
     assertEquals(1.4, Result.median(result.pairRatiosPerCpuSecond()), 1e-9);
     assertEquals(4.0, result.seconds(0));
     assertEquals(3.0, result.seconds(1));
+  }
+
+  @Test
+  void eachPairsLatencyRatioIsAOverBOfItsOwnTurnsPercentile() {
+    long[] fast = IntStream.rangeClosed(1, 100).mapToLong(i -> 100).toArray();
+    long[] tail = IntStream.rangeClosed(1, 100).mapToLong(i -> i <= 95 ? 100 : 800).toArray();
+    Result result = new Result(List.of(
+        slice(0, 100, 1, NaN, tail), slice(1, 100, 1, NaN, fast),   // A B: p50 1.0, p99 8.0
+        slice(1, 100, 1, NaN, tail), slice(0, 100, 1, NaN, fast),   // B A: p50 1.0, p99 0.125
+        slice(0, 100, 1, NaN, fast), slice(1, 0, 1, NaN)),          // A B: B has no latency, no ratio
+        new LatencyRecorder(), new LatencyRecorder());
+
+    assertEquals(List.of(1.0, 1.0), result.pairLatencyRatios(50));
+    List<Double> p99 = result.pairLatencyRatios(99);
+    assertEquals(2, p99.size(), p99.toString());
+    assertEquals(8.0, p99.get(0), 0.1);
+    assertEquals(0.125, p99.get(1), 0.01);
+  }
+
+  @Test
+  void openLoopLatencyCountsFromWhenEachCallWasDueInTheTurnItStartedIn() throws Exception {
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger aCalls = new AtomicInteger();
+    // A answers 3 ms later; B at once. A's 120th call, well into the measured turns, holds the generator's only
+    // thread for 40 ms and fails: the calls due meanwhile start late, and only their due time shows it.
+    Workload a = new TestWorkload(done -> {
+      if (aCalls.incrementAndGet() == 120) {
+        sleep(40);
+        done.accept(Status.Code.UNAVAILABLE);
+      } else {
+        later.schedule(() -> done.accept(Status.Code.OK), 3, TimeUnit.MILLISECONDS);
+      }
+    });
+    Workload b = new TestWorkload(done -> done.accept(Status.Code.OK));
+    long slice = TimeUnit.MILLISECONDS.toNanos(50);
+
+    Result result;
+    try (TakingTurns turns = new TakingTurns(a, b, null, null)) {
+      result = turns.run(new OpenLoop(1000), slice, slice, 4);
+    } finally {
+      later.shutdownNow();
+    }
+
+    assertEquals(Map.of(Status.Code.UNAVAILABLE, 1L), result.a().errorsByCode());
+    Histogram aLatencies = result.a().latencies();
+    assertTrue(aLatencies.getValueAtPercentile(50) >= 3000, "A's calls take 3 ms");
+    for (double p50 : result.pairLatencyRatios(50)) {
+      assertTrue(p50 > 2, result.pairLatencyRatios(50).toString());
+    }
+    long slowest = Math.max(aLatencies.getMaxValue(), result.b().latencies().getMaxValue());
+    assertTrue(slowest >= 30_000, "calls due during the 40 ms stall count it, slowest " + slowest + " us");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -158,7 +158,7 @@ class BenchCommandTest {
 
   private static ConsoleCapture.Result ab(Path aTokens, Path bTokens, String... args) {
     List<String> all = new ArrayList<>(List.of("bench", "ab", "--a-target", gateway.target(), "--b-target",
-        gateway.target(), "--ca", gateway.caFile().toString(), "--json", "--connections", "2", "--concurrency", "8",
+        gateway.target(), "--ca", gateway.caFile().toString(), "--json", "--connections", "2",
         "--warmup", "200ms", "--slice", "100ms", "--pairs", "4", "--a-token-file", aTokens.toString()));
     if (bTokens != null) {
       all.addAll(List.of("--b-token-file", bTokens.toString()));
@@ -174,7 +174,8 @@ class BenchCommandTest {
 
     // Both sides are this JVM's gateway, so both servers' CPU time is this process's.
     String pid = Long.toString(ProcessHandle.current().pid());
-    var run = ab(tokens, tokens, "--a-label", "first", "--b-label", "second", "--label", "same-gateway",
+    var run = ab(tokens, tokens, "--concurrency", "8", "--a-label", "first", "--b-label", "second", "--label",
+        "same-gateway",
         "--a-percentiles-out", aPercentiles.toString(), "--a-server-pid", pid, "--b-server-pid", pid);
 
     assertEquals(0, run.exitCode(), run.err());
@@ -200,7 +201,7 @@ class BenchCommandTest {
     Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
 
     // B sends no token: its calls are UNAUTHENTICATED, A's are OK, and no B turn counts an OK call.
-    var run = ab(tokens, null);
+    var run = ab(tokens, null, "--concurrency", "8");
 
     assertEquals(1, run.exitCode(), run.err());
     List<String> lines = run.out().lines().toList();
@@ -216,6 +217,39 @@ class BenchCommandTest {
     for (int i = 0; i < sides.length(); i++) {
       assertEquals(sides.charAt(i) == 'B', Long.parseLong(perSlice[i]) == 0, lines.get(2));
     }
+  }
+
+  @Test
+  void abWithARateComparesEachPairsLatencyFromAnOpenLoop(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+
+    var run = ab(tokens, tokens, "--rate", "400");
+
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> lines = run.out().lines().toList();
+    assertEquals(3, lines.size(), run.out());
+    for (String side : lines.subList(0, 2)) {
+      assertTrue(side.contains("\"shape\":\"open loop, 400 calls/s offered, in turns of 100ms\""), side);
+      assertTrue(side.contains("\"errors\":{}") && ok(side) > 0, side);
+    }
+    // 40 calls a turn: every pair has a p99 on both sides, so four ratios and their median.
+    String comparison = lines.get(2);
+    Matcher p99 = Pattern.compile("\"p50_ratio\":([0-9.]+),\"p99_ratio\":([0-9.]+),\"pair_p99_ratios\":\\[([^]]*)]")
+        .matcher(comparison);
+    assertTrue(p99.find(), comparison);
+    assertTrue(Double.parseDouble(p99.group(1)) > 0 && Double.parseDouble(p99.group(2)) > 0, comparison);
+    assertEquals(4, p99.group(3).split(",").length, comparison);
+  }
+
+  @Test
+  void abRefusesARateWithAConcurrency(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+
+    var run = ab(tokens, tokens, "--rate", "400", "--concurrency", "8");
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("--rate (open loop) and --concurrency (closed loop) exclude each other"), run.err());
+    assertEquals("", run.out());
   }
 
   @Test
