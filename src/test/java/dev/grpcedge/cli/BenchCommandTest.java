@@ -86,6 +86,22 @@ class BenchCommandTest {
   }
 
   @Test
+  void aTargetWithNothingListeningCountsUnavailableCallsAndExitsOne() throws Exception {
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    // Channels are connected before the load starts; one that cannot connect is left for the calls to report.
+    var run = ConsoleCapture.run(() -> Main.run("bench", "--target", "127.0.0.1:" + port, "--ca",
+        gateway.caFile().toString(), "--json", "--no-progress", "--concurrency", "2", "--warmup", "0s", "--duration",
+        "1s"));
+
+    assertEquals(1, run.exitCode(), run.err());
+    assertEquals(0, ok(run.out()), run.out());
+    assertTrue(run.out().matches("(?s).*\"errors\":\\{\"UNAVAILABLE\":[1-9]\\d*}.*"), run.out());
+  }
+
+  @Test
   void batchWithSettleRepeatsOnlyTheFirstRunAndAtMostForTheGivenTime(@TempDir Path tmp) throws Exception {
     List<String> plan = new ArrayList<>();
     for (String label : List.of("warm-up", "measured")) {
