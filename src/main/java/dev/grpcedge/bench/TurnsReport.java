@@ -34,7 +34,7 @@ public record TurnsReport(String label, Duration slice, Result result) {
     List<Double> perCpu = result.pairRatiosPerCpuSecond();
     return String.format(Locale.ROOT, "%s: A / B %.3f, median of %d pairs of %s turns (pairs from %.3f to %.3f)%s; "
             + "latency A / B p50 %.3f, p99 %.3f (medians of the pairs)%n",
-        label, Result.median(ratios), ratios.size(), slice,
+        label, Result.median(ratios), ratios.size(), slice.toMillis() + " ms",
         ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
         ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
         perCpu.isEmpty() ? "" : String.format(Locale.ROOT, "; per server CPU-second %.3f", Result.median(perCpu)),
