@@ -2,7 +2,9 @@ package dev.grpcedge.bench;
 
 import io.grpc.Status;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -247,5 +249,31 @@ public final class TakingTurns implements Workload {
       int n = sorted.size();
       return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
+
+    /**
+     * A bootstrap 95% interval of the median of {@code values}: the 2.5th and 97.5th percentiles of the medians of
+     * 1,000 resamples with replacement, with a fixed seed so a report reads the same twice; NaNs when there are no
+     * values. It says how far a verdict could move if the run were made again on the same machine.
+     */
+    public static double[] medianInterval(List<Double> values) {
+      if (values.isEmpty()) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      SplittableRandom random = new SplittableRandom(1);
+      int n = values.size();
+      double[] medians = new double[BOOTSTRAP_RESAMPLES];
+      double[] resample = new double[n];
+      for (int r = 0; r < medians.length; r++) {
+        for (int i = 0; i < n; i++) {
+          resample[i] = values.get(random.nextInt(n));
+        }
+        Arrays.sort(resample);
+        medians[r] = n % 2 == 1 ? resample[n / 2] : (resample[n / 2 - 1] + resample[n / 2]) / 2;
+      }
+      Arrays.sort(medians);
+      return new double[] {medians[(int) (0.025 * medians.length)], medians[(int) (0.975 * medians.length) - 1]};
+    }
   }
+
+  private static final int BOOTSTRAP_RESAMPLES = 1_000;
 }

@@ -139,4 +139,20 @@ class TakingTurnsTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void theMediansIntervalHoldsTheMedianAndNarrowsWithMorePairs() {
+    List<Double> same = List.of(1.0, 1.0, 1.0, 1.0);
+    assertEquals(List.of(1.0, 1.0), List.of(Result.medianInterval(same)[0], Result.medianInterval(same)[1]));
+
+    List<Double> few = IntStream.rangeClosed(1, 21).mapToObj(i -> (double) i).toList();
+    List<Double> many = IntStream.rangeClosed(1, 2001).mapToObj(i -> 1 + (i - 1) / 100.0).toList();
+    double[] wide = Result.medianInterval(few);
+    double[] narrow = Result.medianInterval(many);
+    // Both run from 1 to 21 with the median 11; 2,001 values pin it far closer than 21.
+    assertTrue(wide[0] < 11 && 11 < wide[1] && wide[0] >= 5 && wide[1] <= 17, wide[0] + "-" + wide[1]);
+    assertTrue(narrow[0] < 11 && 11 < narrow[1] && narrow[1] - narrow[0] < (wide[1] - wide[0]) / 4,
+        narrow[0] + "-" + narrow[1]);
+    assertTrue(Double.isNaN(Result.medianInterval(List.of())[0]));
+  }
 }

@@ -250,11 +250,13 @@ class BenchCommandTest {
     }
     // 40 calls a turn: every pair has a p99 on both sides, so four ratios and their median.
     String comparison = lines.get(2);
-    Matcher p99 = Pattern.compile("\"p50_ratio\":([0-9.]+),\"p99_ratio\":([0-9.]+),\"pair_p99_ratios\":\\[([^]]*)]")
-        .matcher(comparison);
+    Matcher p99 = Pattern.compile("\"p50_ratio\":([0-9.]+),\"p99_ratio\":([0-9.]+),\"p99_ratio_ci95\":\\[([0-9.]+),"
+        + "([0-9.]+)],\"pair_p99_ratios\":\\[([^]]*)]").matcher(comparison);
     assertTrue(p99.find(), comparison);
-    assertTrue(Double.parseDouble(p99.group(1)) > 0 && Double.parseDouble(p99.group(2)) > 0, comparison);
-    assertEquals(4, p99.group(3).split(",").length, comparison);
+    double median = Double.parseDouble(p99.group(2));
+    assertTrue(Double.parseDouble(p99.group(1)) > 0 && median > 0, comparison);
+    assertTrue(Double.parseDouble(p99.group(3)) <= median && median <= Double.parseDouble(p99.group(4)), comparison);
+    assertEquals(4, p99.group(5).split(",").length, comparison);
   }
 
   @Test
