@@ -36,6 +36,8 @@ public final class TakingTurns implements Workload {
   /** The longest latency a slice's histogram holds apart, in microseconds; longer ones count as this. */
   static final long MAX_SLICE_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(60);
 
+  private static final int BOOTSTRAP_RESAMPLES = 1_000;
+
   private final Workload[] workloads;
   private final ServerCpu[] servers;
   private final LatencyRecorder[] recorders = {new LatencyRecorder(), new LatencyRecorder()};
@@ -245,9 +247,13 @@ public final class TakingTurns implements Workload {
       if (values.isEmpty()) {
         return Double.NaN;
       }
-      List<Double> sorted = values.stream().sorted().toList();
-      int n = sorted.size();
-      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+      double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      return medianOfSorted(sorted);
+    }
+
+    private static double medianOfSorted(double[] sorted) {
+      int n = sorted.length;
+      return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**
@@ -268,12 +274,10 @@ public final class TakingTurns implements Workload {
           resample[i] = values.get(random.nextInt(n));
         }
         Arrays.sort(resample);
-        medians[r] = n % 2 == 1 ? resample[n / 2] : (resample[n / 2 - 1] + resample[n / 2]) / 2;
+        medians[r] = medianOfSorted(resample);
       }
       Arrays.sort(medians);
       return new double[] {medians[(int) (0.025 * medians.length)], medians[(int) (0.975 * medians.length) - 1]};
     }
   }
-
-  private static final int BOOTSTRAP_RESAMPLES = 1_000;
 }

@@ -19,13 +19,14 @@ public record TurnsReport(String label, Duration slice, Result result) {
     List<Double> perCpu = result.pairRatiosPerCpuSecond();
     String cpuFields = perCpu.isEmpty() ? "" : ",\"ratio_per_server_cpu_second\":" + number(Result.median(perCpu))
         + ",\"pair_ratios_per_server_cpu_second\":" + list(perCpu);
+    List<Double> ratios = result.pairRatios();
     List<Double> p99 = result.pairLatencyRatios(99);
     return String.format(Locale.ROOT, "{\"label\":%s,\"slice_seconds\":%.3f,\"pairs\":%d,\"ratio\":%s%s,"
             + "\"pair_ratios\":%s,\"ratio_ci95\":%s,\"p50_ratio\":%s,\"p99_ratio\":%s,\"p99_ratio_ci95\":%s,"
             + "\"pair_p99_ratios\":%s,\"slice_sides\":\"%s\",\"slice_ok\":%s}",
         BenchReport.quote(label), slice.toNanos() / 1e9, result.slices().size() / 2,
-        number(Result.median(result.pairRatios())), cpuFields, list(result.pairRatios()),
-        interval(result.pairRatios()), number(Result.median(result.pairLatencyRatios(50))),
+        number(Result.median(ratios)), cpuFields, list(ratios), interval(ratios),
+        number(Result.median(result.pairLatencyRatios(50))),
         number(Result.median(p99)), interval(p99), list(p99),
         result.slices().stream().map(s -> s.side() == 0 ? "A" : "B").collect(Collectors.joining()),
         result.slices().stream().map(s -> Long.toString(s.ok())).collect(Collectors.joining(",", "[", "]")));

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -80,12 +81,8 @@ public final class BenchAbCommand implements Callable<Integer> {
   @Option(names = "--connections", defaultValue = "1", description = "TLS connections per side (default: ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--concurrency", description = "Closed loop: operations in flight (default: 64).")
-  Integer concurrency;
-
-  @Option(names = "--rate", description = "Open loop instead: calls offered per second, latency counted from when each "
-      + "was due.")
-  Double rate;
+  @ArgGroup(exclusive = true)
+  BenchCommand.Load load = new BenchCommand.Load();
 
   @Option(names = "--payload-bytes", defaultValue = "5", description = "Length of the name sent, 1 to 256 (default: ${DEFAULT-VALUE}).")
   int payloadBytes;
@@ -109,6 +106,7 @@ public final class BenchAbCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Duration warm;
     Duration turn;
+    LoadShape shape;
     List<String> aTokens;
     List<String> bTokens;
     Map<String, String> aHeaders;
@@ -116,14 +114,11 @@ public final class BenchAbCommand implements Callable<Integer> {
     try {
       warm = Durations.parse(warmup);
       turn = Durations.parse(slice);
-      if (turn.isZero() || pairs < 1 || connections < 1 || (concurrency != null && concurrency < 1)
-          || (rate != null && !(rate > 0)) || payloadBytes < 1 || payloadBytes > 256) {
-        throw new IllegalArgumentException("--slice and --rate must be positive, --pairs, --connections and "
-            + "--concurrency at least 1, --payload-bytes 1 to 256");
+      if (turn.isZero() || pairs < 1 || connections < 1 || payloadBytes < 1 || payloadBytes > 256) {
+        throw new IllegalArgumentException("--slice must be positive, --pairs and --connections at least 1, "
+            + "--payload-bytes 1 to 256");
       }
-      if (rate != null && concurrency != null) {
-        throw new IllegalArgumentException("--rate (open loop) and --concurrency (closed loop) exclude each other");
-      }
+      shape = load.shape();
       aTokens = BenchCommand.tokens(aTokenFile, null);
       bTokens = BenchCommand.tokens(bTokenFile, null);
       aHeaders = BenchMetadata.parse(aMetadata);
@@ -132,7 +127,6 @@ public final class BenchAbCommand implements Callable<Integer> {
       System.err.println("grpc-edge bench ab: " + e.getMessage());
       return 2;
     }
-    LoadShape shape = rate != null ? LoadShape.open(rate) : LoadShape.closed(concurrency == null ? 64 : concurrency);
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     Path caFile = BenchCommand.caFile(ca);
     Result result;

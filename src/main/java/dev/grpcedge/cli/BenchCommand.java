@@ -68,13 +68,18 @@ public final class BenchCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   Load load = new Load();
 
-  /** Closed or open loop. */
+  /** Closed or open loop; {@code bench ab} takes the same options. */
   static final class Load {
     @Option(names = "--concurrency", description = "Closed loop: operations in flight (default: 64).")
     Integer concurrency;
 
     @Option(names = "--rate", description = "Open loop: operations per second offered, however the server keeps up.")
     Double rate;
+
+    /** The shape asked for: 64 in flight when neither option is given; a bad value throws IllegalArgumentException. */
+    LoadShape shape() {
+      return rate != null ? LoadShape.open(rate) : LoadShape.closed(concurrency == null ? 64 : concurrency);
+    }
   }
 
   @Option(names = "--warmup", defaultValue = "5s", description = "Uncounted warm-up, e.g. 5s (default: ${DEFAULT-VALUE}).")
@@ -106,6 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Duration warm;
     Duration measured;
+    LoadShape shape;
     List<String> tokens;
     Map<String, String> headers;
     try {
@@ -115,14 +121,13 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--duration must be positive, --connections at least 1, "
             + "--payload-bytes 1 to 256");
       }
+      shape = load.shape();
       tokens = tokens(tokenFile, token != null ? token : System.getenv("GRPC_EDGE_TOKEN"));
       headers = BenchMetadata.parse(metadata);
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
     }
-    LoadShape shape = load.rate != null ? LoadShape.open(load.rate)
-        : LoadShape.closed(load.concurrency == null ? 64 : load.concurrency);
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     BenchReport report;
     try (Workload workload = workload(method, BenchChannels.open(target, caFile(ca), connections, tokens, headers), request)) {

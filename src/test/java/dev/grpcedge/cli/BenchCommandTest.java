@@ -266,8 +266,19 @@ class BenchCommandTest {
     var run = ab(tokens, tokens, "--rate", "400", "--concurrency", "8");
 
     assertEquals(2, run.exitCode());
-    assertTrue(run.err().contains("--rate (open loop) and --concurrency (closed loop) exclude each other"), run.err());
+    assertTrue(run.err().contains("--concurrency=<concurrency>, --rate=<rate> are mutually exclusive"), run.err());
     assertEquals("", run.out());
+  }
+
+  @Test
+  void aRateThatIsNotPositiveIsAUsageErrorForBenchAndBenchAb(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+
+    for (var run : List.of(bench("--rate", "0"), ab(tokens, tokens, "--rate", "-5"))) {
+      assertEquals(2, run.exitCode(), run.err());
+      assertTrue(run.err().contains("rate must be positive"), run.err());
+      assertEquals("", run.out());
+    }
   }
 
   @Test
