@@ -49,7 +49,12 @@ public final class CertificateReloader implements AutoCloseable {
 
   /** Loads and checks the configured files; throws {@link TlsException} when they cannot serve. */
   public static CertificateReloader create(TlsConfig config, SslProvider provider) {
-    return new CertificateReloader(config, provider, Clock.systemUTC());
+    return create(config, provider, Clock.systemUTC());
+  }
+
+  /** As {@link #create(TlsConfig, SslProvider)}, telling the time (validity, expiry warnings) by {@code clock}. */
+  static CertificateReloader create(TlsConfig config, SslProvider provider, Clock clock) {
+    return new CertificateReloader(config, provider, clock);
   }
 
   /** The context to give the server; its engines always come from the newest good material. */

@@ -19,6 +19,7 @@ import dev.grpcedge.config.AuthConfig;
 import dev.grpcedge.config.IssuerConfig;
 import dev.grpcedge.config.KeyCacheConfig;
 import dev.grpcedge.config.TokenCacheConfig;
+import dev.grpcedge.testing.MovableClock;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,8 +27,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -39,26 +38,6 @@ import org.junit.jupiter.api.Test;
 class TokenCacheTest {
   private static final String ISSUER = "https://issuer.example";
   private static final Duration SKEW = Duration.ofSeconds(60);
-
-  /** A clock the test moves by hand. */
-  static final class MovableClock extends Clock {
-    volatile Instant now = Instant.parse("2026-03-01T12:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /** Counts how often verification needed the issuer's keys. */
   static final class CountingKeys implements JWKSource<SecurityContext> {
@@ -117,10 +96,10 @@ class TokenCacheTest {
     MovableClock clock = new MovableClock();
     TestIssuer issuer = TestIssuer.create(ISSUER, "grpc-edge", clock);
     JwtVerifier verifier = verifier(issuer, new CountingKeys(issuer.publicJwks()), clock, true);
-    String token = issuer.token().exp(clock.now.plusSeconds(30)).sign();
+    String token = issuer.token().exp(clock.instant().plusSeconds(30)).sign();
     verifier.verify(token);
 
-    clock.now = clock.now.plusSeconds(30).plus(SKEW);
+    clock.advance(Duration.ofSeconds(30).plus(SKEW));
 
     AuthException e = assertThrows(AuthException.class, () -> verifier.verify(token));
     assertEquals(Status.Code.UNAUTHENTICATED, e.status().getCode());
@@ -148,7 +127,7 @@ class TokenCacheTest {
     TokenCache cache = TokenCache.create(TokenCacheConfig.DEFAULTS, SKEW, clock);
     String token = issuer.token().sign();
 
-    cache.put(TokenCache.keyOf(token), new Principal("alice", Set.of(), ISSUER, clock.now.plusSeconds(60), null), 0);
+    cache.put(TokenCache.keyOf(token), new Principal("alice", Set.of(), ISSUER, clock.instant().plusSeconds(60), null), 0);
 
     String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(
         MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
@@ -234,7 +213,7 @@ class TokenCacheTest {
     assertNull(verifier.lastVerified(raw("Basic " + token), connection));
     assertNull(verifier.lastVerified(null, connection), "no header, or a repeated one");
     assertNull(verifier.lastVerified(raw("Bearer " + token), new LastToken()), "another connection");
-    clock.now = clock.now.plus(Duration.ofDays(1));
+    clock.advance(Duration.ofDays(1));
     assertNull(verifier.lastVerified(raw("Bearer " + token), connection), "expired");
   }
 
@@ -244,10 +223,10 @@ class TokenCacheTest {
     TestIssuer issuer = TestIssuer.create(ISSUER, "grpc-edge", clock);
     JwtVerifier verifier = verifier(issuer, new CountingKeys(issuer.publicJwks()), clock, true);
     LastToken connection = new LastToken();
-    String token = issuer.token().exp(clock.now.plusSeconds(30)).sign();
+    String token = issuer.token().exp(clock.instant().plusSeconds(30)).sign();
     verifier.verify(token, connection);
 
-    clock.now = clock.now.plusSeconds(30).plus(SKEW);
+    clock.advance(Duration.ofSeconds(30).plus(SKEW));
 
     assertNull(verifier.lastVerified(raw("Bearer " + token), connection));
     AuthException e = assertThrows(AuthException.class, () -> verifier.verify(token, connection));
