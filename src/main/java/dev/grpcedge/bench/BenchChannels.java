@@ -48,18 +48,24 @@ public final class BenchChannels implements AutoCloseable {
     EventLoopGroup group = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
     List<ManagedChannel> channels = new ArrayList<>();
     List<Channel> callChannels = new ArrayList<>();
-    for (int i = 0; i < connections; i++) {
-      ManagedChannel channel = NettyChannelBuilder.forTarget(target)
-          .sslContext(sslContext)
-          .eventLoopGroup(group)
-          .channelType(NioSocketChannel.class)
-          // Callbacks only record and issue the next call: running them on the event loop saves a thread hop.
-          .directExecutor()
-          .build();
-      channels.add(channel);
-      Metadata headers = headers(tokens.isEmpty() ? null : tokens.get(i % tokens.size()), metadata);
-      callChannels.add(headers.keys().isEmpty() ? channel
-          : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+    try {
+      for (int i = 0; i < connections; i++) {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target)
+            .sslContext(sslContext)
+            .eventLoopGroup(group)
+            .channelType(NioSocketChannel.class)
+            // Callbacks only record and issue the next call: running them on the event loop saves a thread hop.
+            .directExecutor()
+            .build();
+        channels.add(channel);
+        Metadata headers = headers(tokens.isEmpty() ? null : tokens.get(i % tokens.size()), metadata);
+        callChannels.add(headers.keys().isEmpty() ? channel
+            : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+      }
+    } catch (RuntimeException e) {
+      // A target no name resolver takes: nothing of this opening may outlive it (bench batch runs on).
+      new BenchChannels(group, channels, callChannels).close();
+      throw e;
     }
     connect(channels);
     return new BenchChannels(group, List.copyOf(channels), List.copyOf(callChannels));

@@ -8,6 +8,7 @@ import dev.grpcedge.bench.ServerCpu;
 import dev.grpcedge.bench.TakingTurns;
 import dev.grpcedge.bench.TakingTurns.Result;
 import dev.grpcedge.bench.TurnsReport;
+import dev.grpcedge.bench.Workload;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import dev.grpcedge.tls.TlsException;
@@ -102,6 +103,22 @@ public final class BenchAbCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print A's report, B's report and the comparison as three JSON lines.")
   boolean json;
 
+  /** A's and B's workloads, taking turns; when B's cannot be opened, A's channels are closed before the error. */
+  private TakingTurns turns(Path caFile, HelloRequest request, List<String> aTokens, Map<String, String> aHeaders,
+      List<String> bTokens, Map<String, String> bHeaders) {
+    Workload a =
+        BenchCommand.workload(method, BenchChannels.open(aTarget, caFile, connections, aTokens, aHeaders), request);
+    try {
+      Workload b =
+          BenchCommand.workload(method, BenchChannels.open(bTarget, caFile, connections, bTokens, bHeaders), request);
+      return new TakingTurns(a, b, aServerPid == null ? null : new ServerCpu(aServerPid),
+          bServerPid == null ? null : new ServerCpu(bServerPid));
+    } catch (RuntimeException e) {
+      a.close();
+      throw e;
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Duration warm;
@@ -130,10 +147,7 @@ public final class BenchAbCommand implements Callable<Integer> {
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     Path caFile = BenchCommand.caFile(ca);
     Result result;
-    try (TakingTurns turns = new TakingTurns(
-        BenchCommand.workload(method, BenchChannels.open(aTarget, caFile, connections, aTokens, aHeaders), request),
-        BenchCommand.workload(method, BenchChannels.open(bTarget, caFile, connections, bTokens, bHeaders), request),
-        aServerPid == null ? null : new ServerCpu(aServerPid), bServerPid == null ? null : new ServerCpu(bServerPid))) {
+    try (TakingTurns turns = turns(caFile, request, aTokens, aHeaders, bTokens, bHeaders)) {
       result = turns.run(shape, turn.toNanos(), warm.toNanos(), pairs);
     } catch (TlsException | IllegalArgumentException e) {
       System.err.println("grpc-edge bench ab: " + e.getMessage());

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +100,31 @@ class BenchCommandTest {
     assertEquals(1, run.exitCode(), run.err());
     assertEquals(0, ok(run.out()), run.out());
     assertTrue(run.out().matches("(?s).*\"errors\":\\{\"UNAVAILABLE\":[1-9]\\d*}.*"), run.out());
+  }
+
+  @Test
+  void aBTargetThatCannotBeOpenedIsAUsageErrorAndLeavesNoConnectionOfAOpen(@TempDir Path tmp) throws Exception {
+    Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
+    long before = loadGeneratorThreads();
+    var run = ConsoleCapture.run(() -> Main.run("bench", "ab", "--a-target", gateway.target(), "--b-target",
+        "no-such-scheme://nowhere", "--ca", gateway.caFile().toString(), "--a-token-file", tokens.toString(),
+        "--pairs", "2", "--warmup", "0s"));
+
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.err().contains("grpc-edge bench ab: Could not find a NameResolverProvider for no-such-scheme"),
+        run.err());
+    // A's channels were connected (their event loop threads started) before B's target was refused.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (loadGeneratorThreads() > before && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    assertEquals(before, loadGeneratorThreads(), "A's event loop threads still run");
+  }
+
+  /** Live threads of the load generator's event loops (Netty's default names; grpc's own are named grpc-*). */
+  private static long loadGeneratorThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("nioEventLoopGroup-")).count();
   }
 
   @Test
