@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +107,7 @@ class BenchCommandTest {
   @Test
   void aBTargetThatCannotBeOpenedIsAUsageErrorAndLeavesNoConnectionOfAOpen(@TempDir Path tmp) throws Exception {
     Path tokens = Files.writeString(tmp.resolve("tokens"), gateway.token("greet") + "\n");
-    long before = loadGeneratorThreads();
+    Set<Thread> before = loadGeneratorThreads();
     var run = ConsoleCapture.run(() -> Main.run("bench", "ab", "--a-target", gateway.target(), "--b-target",
         "no-such-scheme://nowhere", "--ca", gateway.caFile().toString(), "--a-token-file", tokens.toString(),
         "--pairs", "2", "--warmup", "0s"));
@@ -113,18 +115,27 @@ class BenchCommandTest {
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("grpc-edge bench ab: Could not find a NameResolverProvider for no-such-scheme"),
         run.err());
-    // A's channels were connected (their event loop threads started) before B's target was refused.
+    // A's channels were connected (their event loop threads started) before B's target was refused; threads of
+    // earlier tests may still be ending, so only the ones started during this run are looked for.
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (loadGeneratorThreads() > before && System.nanoTime() < until) {
+    Set<Thread> started = startedSince(before);
+    while (!started.isEmpty() && System.nanoTime() < until) {
       Thread.sleep(20);
+      started = startedSince(before);
     }
-    assertEquals(before, loadGeneratorThreads(), "A's event loop threads still run");
+    assertEquals(Set.of(), started, "A's event loop threads still run");
   }
 
   /** Live threads of the load generator's event loops (Netty's default names; grpc's own are named grpc-*). */
-  private static long loadGeneratorThreads() {
+  private static Set<Thread> loadGeneratorThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("nioEventLoopGroup-")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("nioEventLoopGroup-")).collect(Collectors.toSet());
+  }
+
+  private static Set<Thread> startedSince(Set<Thread> before) {
+    Set<Thread> now = loadGeneratorThreads();
+    now.removeAll(before);
+    return now;
   }
 
   @Test
