@@ -3,6 +3,7 @@ package dev.grpcedge.auth;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.grpcedge.testing.TestGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -66,6 +67,15 @@ public final class JwksServer implements AutoCloseable {
 
   public URI jwksUrl() {
     return URI.create(issuer + "/jwks");
+  }
+
+  /**
+   * The YAML list item for {@code auth.issuers} (for {@code TestGateway.Builder#extraIssuers}) trusting this server's
+   * keys for the gateway's audience, with {@code keys} as its {@code keys} settings (a YAML flow mapping).
+   */
+  public String issuerYaml(String keys) {
+    return "    - issuer: " + issuer + "\n      jwks_url: " + jwksUrl() + "\n      audiences: ["
+        + TestGateway.AUDIENCE + "]\n      keys: " + keys + "\n";
   }
 
   /** Publishes the public part of {@code keys} from now on. */

@@ -142,8 +142,8 @@ class TakingTurnsTest {
 
   @Test
   void theMediansIntervalHoldsTheMedianAndNarrowsWithMorePairs() {
-    List<Double> same = List.of(1.0, 1.0, 1.0, 1.0);
-    assertEquals(List.of(1.0, 1.0), List.of(Result.medianInterval(same)[0], Result.medianInterval(same)[1]));
+    double[] same = Result.medianInterval(List.of(1.0, 1.0, 1.0, 1.0));
+    assertEquals(List.of(1.0, 1.0), List.of(same[0], same[1]));
 
     List<Double> few = IntStream.rangeClosed(1, 21).mapToObj(i -> (double) i).toList();
     List<Double> many = IntStream.rangeClosed(1, 2001).mapToObj(i -> 1 + (i - 1) / 100.0).toList();

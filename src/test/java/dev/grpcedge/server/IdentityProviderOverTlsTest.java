@@ -146,12 +146,8 @@ class IdentityProviderOverTlsTest {
   void slowProviderDoesNotHoldUpOtherCalls(@TempDir Path dir) throws Exception {
     TestIssuer issuer = TestIssuer.create("placeholder", TestGateway.AUDIENCE);
     try (JwksServer slow = JwksServer.start("/slow").down(true);
-        TestGateway g = TestGateway.in(dir).extraIssuers("""
-                - issuer: %s
-                  jwks_url: %s
-                  audiences: [%s]
-                  keys: { http_timeout: 2s, min_refetch_interval: 1s }
-            """.formatted(slow.issuer(), slow.jwksUrl(), TestGateway.AUDIENCE)).start()) {
+        TestGateway g = TestGateway.in(dir)
+            .extraIssuers(slow.issuerYaml("{ http_timeout: 2s, min_refetch_interval: 1s }")).start()) {
       slow.serve(issuer.publicJwks()).down(false).delay(Duration.ofMillis(1500));
       Thread.sleep(1100); // past min_refetch_interval since the failed warm-up
       String slowToken = issuer.token().iss(slow.issuer()).sub("alice").scopes("greet").sign();

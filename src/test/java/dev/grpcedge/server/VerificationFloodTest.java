@@ -39,12 +39,8 @@ class VerificationFloodTest {
   void pastTheWaitingLimitNewTokensAreUnavailableAndEveryWaitingCallCompletes(@TempDir Path dir) throws Exception {
     TestIssuer issuer = TestIssuer.create("placeholder", TestGateway.AUDIENCE);
     try (JwksServer slow = JwksServer.start("/flood").down(true);
-        TestGateway gateway = TestGateway.in(dir).limits("  max_concurrent_streams: 2000\n").extraIssuers("""
-                - issuer: %s
-                  jwks_url: %s
-                  audiences: [%s]
-                  keys: { http_timeout: 10s, min_refetch_interval: 1s }
-            """.formatted(slow.issuer(), slow.jwksUrl(), TestGateway.AUDIENCE)).start()) {
+        TestGateway gateway = TestGateway.in(dir).limits("  max_concurrent_streams: 2000\n")
+            .extraIssuers(slow.issuerYaml("{ http_timeout: 10s, min_refetch_interval: 1s }")).start()) {
       // The warm-up at start failed; the first verification fetches the keys, which take 4 s to come.
       slow.serve(issuer.publicJwks()).down(false).delay(Duration.ofSeconds(4));
       Thread.sleep(1100); // past min_refetch_interval since the failed warm-up
