@@ -11,17 +11,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands access lines to the {@value AccessLogInterceptor#LOGGER} logger from one background thread, a batch every
  * {@link #FLUSH_EVERY}, so a call only adds its record to a bounded lock-free queue (JCTools' many-producer,
- * one-consumer array queue: one compare-and-set, no node, no separate count); the line's text is made on that
- * thread, in one reused buffer. An asynchronous appender instead wakes its writer thread for nearly every line: a
- * futex call and a context switch on each call's path. When {@code maxPending} lines are already waiting (the
- * output has stalled), callers write their own lines: nothing is dropped and memory stays bounded. Lines reach the
- * log at most {@link #FLUSH_EVERY} after their call ended. When the logger's only appender is the
- * {@link BatchedStderrAppender}, a batch goes to it in one piece, without a logging event per line; otherwise each
- * line is logged and the batch ends with a flush of that appender, if there is one.
+ * one-consumer array queue: one compare-and-set, no node, no separate count); the line's text is made on that thread,
+ * in one reused buffer. An asynchronous appender instead wakes its writer thread for nearly every line: a futex call
+ * and a context switch on each call's path. A batch is written in chunks of {@value #CHUNK} lines, one write to the
+ * descriptor each, and the thread yields its core between chunks, so calls on a busy core wait for one chunk at most,
+ * not for the whole batch. When {@code maxPending} lines are already waiting (the output has stalled), callers write
+ * their own lines: nothing is dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after
+ * their call ended. When the logger's only appender is the {@link BatchedStderrAppender}, a chunk goes to it in one
+ * piece, without a logging event per line; otherwise each line is logged and the chunk ends with a flush of that
+ * appender, if there is one.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** How often waiting lines are written. */
   public static final Duration FLUSH_EVERY = Duration.ofMillis(20);
+
+  /** Lines written in one go before the writer yields its core. */
+  static final int CHUNK = 128;
 
   private static final Logger log = LoggerFactory.getLogger(AccessLogInterceptor.LOGGER);
 
@@ -34,6 +39,7 @@ public final class AccessLogWriter implements AutoCloseable {
   // One consumer at a time: flush() is synchronized.
   private final MpscArrayQueue<AccessLine> pending;
   private final StringBuilder text = new StringBuilder(256); // guarded by this: flush() only
+  private int chunkLeft; // guarded by this: lines the current chunk may still take
   private final ScheduledExecutorService flusher;
   private volatile boolean closed;
 
@@ -71,25 +77,34 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   private synchronized void flush() {
-    if (pending.isEmpty()) {
-      return;
+    for (boolean first = true; !pending.isEmpty(); first = false) {
+      if (!first) {
+        // Let the event loops in between chunks: on a busy core, a batch of thousands of lines written in one go
+        // would hold back every call that arrives meanwhile by the whole batch's time.
+        Thread.yield();
+      }
+      chunkLeft = CHUNK;
+      BatchedStderrAppender direct = soleBatchedAppender(log);
+      if (direct != null && direct.appendInfoLines(AccessLogInterceptor.LOGGER, this::next)) {
+        continue;
+      }
+      for (CharSequence line; (line = next()) != null; ) {
+        log.info(line.toString());
+      }
+      flushAppenders();
     }
-    BatchedStderrAppender direct = soleBatchedAppender(log);
-    if (direct != null && direct.appendInfoLines(AccessLogInterceptor.LOGGER, this::next)) {
-      return;
-    }
-    for (CharSequence line; (line = next()) != null; ) {
-      log.info(line.toString());
-    }
-    flushAppenders();
   }
 
-  /** The next waiting line's text, in {@link #text} (valid until the next call), or null. */
+  /** The next waiting line of this chunk, its text in {@link #text} (valid until the next call), or null. */
   private CharSequence next() {
+    if (chunkLeft == 0) {
+      return null;
+    }
     AccessLine line = pending.poll();
     if (line == null) {
       return null;
     }
+    chunkLeft--;
     text.setLength(0);
     line.appendTo(text);
     return text;

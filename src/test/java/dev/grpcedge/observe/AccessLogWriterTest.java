@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +87,58 @@ class AccessLogWriterTest {
     assertEquals(200, lines.stream().map(ILoggingEvent::getFormattedMessage).distinct().count());
     assertTrue(lines.stream().anyMatch(e -> e.getThreadName().equals(Thread.currentThread().getName())),
         "a caller wrote its own line");
+  }
+
+  @Test
+  void aLongBacklogIsWrittenInChunksOfAtMostChunkLinesInOrderWithNoneLost() {
+    // The gateway's own set-up: the access logger's sole appender is a BatchedStderrAppender, so batches go to it
+    // directly; here it writes to a stream that records what each write to the descriptor carried.
+    access.detachAppender(events);
+    Appender<ILoggingEvent> stderr = access.getAppender("ACCESS");
+    access.detachAppender(stderr);
+    List<String> writes = new ArrayList<>();
+    BatchedStderrAppender recorded = new BatchedStderrAppender(new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        writes.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    });
+    recorded.setContext(access.getLoggerContext());
+    AccessLineEncoder encoder = new AccessLineEncoder();
+    encoder.setContext(access.getLoggerContext());
+    encoder.start();
+    recorded.setEncoder(encoder);
+    recorded.start();
+    access.addAppender(recorded);
+    int count = 10 * AccessLogWriter.CHUNK + 7;
+    try {
+      AccessLogWriter writer = AccessLogWriter.start(2 * count);
+      for (int i = 0; i < count; i++) {
+        writer.write(line("line " + i));
+      }
+      writer.close();
+    } finally {
+      access.detachAppender(recorded);
+      access.addAppender(stderr);
+    }
+    List<String> lines = new ArrayList<>();
+    synchronized (recorded) {
+      for (String write : writes) {
+        List<String> inWrite = Arrays.asList(write.split("\n"));
+        assertTrue(inWrite.size() <= AccessLogWriter.CHUNK, "one write carried " + inWrite.size() + " lines");
+        lines.addAll(inWrite);
+      }
+    }
+    assertTrue(writes.size() >= 11, "written in " + writes.size() + " writes");
+    assertEquals(count, lines.size());
+    for (int i = 0; i < count; i++) {
+      assertTrue(lines.get(i).endsWith(" INFO  access - line " + i), lines.get(i));
+    }
   }
 
   @Test
