@@ -14,19 +14,19 @@ import org.slf4j.LoggerFactory;
  * one-consumer array queue: one compare-and-set, no node, no separate count); the line's text is made on that thread,
  * in one reused buffer. An asynchronous appender instead wakes its writer thread for nearly every line: a futex call
  * and a context switch on each call's path. A batch is written in chunks of {@value #CHUNK} lines, one write to the
- * descriptor each, and the thread yields its core between chunks, so calls on a busy core wait for one chunk at most,
- * not for the whole batch. When {@code maxPending} lines are already waiting (the output has stalled), callers write
- * their own lines: nothing is dropped and memory stays bounded. Lines reach the log at most {@link #FLUSH_EVERY} after
- * their call ended. When the logger's only appender is the {@link BatchedStderrAppender}, a chunk goes to it in one
- * piece, without a logging event per line; otherwise each line is logged and the chunk ends with a flush of that
- * appender, if there is one.
+ * descriptor each, and the thread yields its core between chunks while the backlog is short, so calls on a busy core
+ * wait for one chunk, not for the whole batch. When {@code maxPending} lines are already waiting (the output has
+ * stalled), callers write their own lines: nothing is dropped and memory stays bounded. Lines reach the log at most
+ * {@link #FLUSH_EVERY} after their call ended. When the logger's only appender is the {@link BatchedStderrAppender}, a
+ * chunk goes to it in one piece, without a logging event per line; otherwise each line is logged and the chunk ends
+ * with a flush of that appender, if there is one.
  */
 public final class AccessLogWriter implements AutoCloseable {
   /** How often waiting lines are written. */
   public static final Duration FLUSH_EVERY = Duration.ofMillis(20);
 
   /** Lines written in one go before the writer yields its core. */
-  static final int CHUNK = 128;
+  static final int CHUNK = 256;
 
   private static final Logger log = LoggerFactory.getLogger(AccessLogInterceptor.LOGGER);
 
@@ -38,6 +38,7 @@ public final class AccessLogWriter implements AutoCloseable {
 
   // One consumer at a time: flush() is synchronized.
   private final MpscArrayQueue<AccessLine> pending;
+  private final int yieldBelow; // the writer yields between chunks only while fewer lines than this wait
   private final StringBuilder text = new StringBuilder(256); // guarded by this: flush() only
   private int chunkLeft; // guarded by this: lines the current chunk may still take
   private final ScheduledExecutorService flusher;
@@ -45,6 +46,7 @@ public final class AccessLogWriter implements AutoCloseable {
 
   private AccessLogWriter(int maxPending) {
     this.pending = new MpscArrayQueue<>(maxPending);
+    this.yieldBelow = pending.capacity() / 4;
     this.flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread t = new Thread(runnable, "grpc-edge-access-log");
       t.setDaemon(true);
@@ -78,9 +80,11 @@ public final class AccessLogWriter implements AutoCloseable {
 
   private synchronized void flush() {
     for (boolean first = true; !pending.isEmpty(); first = false) {
-      if (!first) {
+      if (!first && pending.size() < yieldBelow) {
         // Let the event loops in between chunks: on a busy core, a batch of thousands of lines written in one go
-        // would hold back every call that arrives meanwhile by the whole batch's time.
+        // would hold back every call that arrives meanwhile by the whole batch's time. Not once the backlog has
+        // grown to a quarter of the queue: on a saturated core a yield gives the core away until the next tick, so
+        // a writer that kept yielding would fall behind until the queue filled and every call wrote its own line.
         Thread.yield();
       }
       chunkLeft = CHUNK;
