@@ -14,8 +14,9 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The latency-percentile chart: one curve per run, latency against percentile on the usual HdrHistogram axis
- * (1 / (1 - p), logarithmic), so the tail from p90 to p99.9 gets as much room as the median.
+ * The latency-percentile chart: one curve per run, latency against percentile on the usual HdrHistogram axis, in
+ * "nines" ({@code log10(1 / (1 - p))}: 1 is p90, 2 is p99, 3 is p99.9), so the tail from p90 to p99.9 gets as much
+ * room as the median.
  */
 public final class LatencyChart {
   private final Map<String, Path> runs = new LinkedHashMap<>();
@@ -35,8 +36,10 @@ public final class LatencyChart {
   public void writePng(Path png) throws IOException {
     XYChart chart = new XYChartBuilder().width(900).height(540).title(title)
         .xAxisTitle("percentile").yAxisTitle("latency (ms)").build();
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setXAxisMax(100_000.0);
+    // A linear axis of nines rather than XChart's logarithmic axis, which labelled only its two ends (p0, p99.999).
+    chart.getStyler().setXAxisMin(0.0);
+    chart.getStyler().setXAxisMax(5.0);
+    chart.getStyler().setXAxisTickMarkSpacingHint(150);
     chart.getStyler().setxAxisTickLabelsFormattingFunction(LatencyChart::percentileLabel);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     for (Map.Entry<String, Path> run : runs.entrySet()) {
@@ -51,7 +54,7 @@ public final class LatencyChart {
         if (percentile >= 99.999) {
           break;
         }
-        x.add(1 / (1 - percentile / 100));
+        x.add(Math.log10(1 / (1 - percentile / 100)));
         y.add(Double.parseDouble(cells[1]));
       }
       if (!x.isEmpty()) {
@@ -67,10 +70,17 @@ public final class LatencyChart {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** 1 -> "p0", 10 -> "p90", 100 -> "p99", 1000 -> "p99.9". */
-  static String percentileLabel(Double x) {
-    double p = 100 * (1 - 1 / x);
-    return p <= 0 ? "p0" : "p" + (Math.abs(p - Math.rint(p)) < 1e-6 ? String.valueOf((long) Math.rint(p))
-        : String.valueOf(Math.round(p * 1000) / 1000.0));
+  /** Whole nines only: 0 -> "p0", 1 -> "p90", 2 -> "p99", 3 -> "p99.9"; "" between them. */
+  static String percentileLabel(Double nines) {
+    if (Math.abs(nines - Math.rint(nines)) > 1e-6 || nines < 0) {
+      return "";
+    }
+    int n = (int) Math.rint(nines);
+    return switch (n) {
+      case 0 -> "p0";
+      case 1 -> "p90";
+      case 2 -> "p99";
+      default -> "p99." + "9".repeat(n - 2);
+    };
   }
 }

@@ -32,8 +32,12 @@ class LatencyChartTest {
   }
 
   @Test
-  void axisLabelsNamePercentiles() {
-    assertEquals("p90", LatencyChart.percentileLabel(10.0));
-    assertEquals("p99.9", LatencyChart.percentileLabel(1000.0));
+  void axisLabelsNameWholeNinesOnly() {
+    assertEquals("p0", LatencyChart.percentileLabel(0.0));
+    assertEquals("p90", LatencyChart.percentileLabel(1.0));
+    assertEquals("p99", LatencyChart.percentileLabel(2.0));
+    assertEquals("p99.9", LatencyChart.percentileLabel(3.0));
+    assertEquals("p99.999", LatencyChart.percentileLabel(5.0));
+    assertEquals("", LatencyChart.percentileLabel(2.5));
   }
 }
