@@ -7,45 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import dev.grpcedge.Main;
 import dev.grpcedge.testing.ConsoleCapture;
-import dev.grpcedge.testing.TestGateway;
-import dev.grpcedge.testing.TestProvider;
+import dev.grpcedge.testing.ProviderGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code grpc-edge call}'s token sources and transports, each greeting a real gateway over TLS. */
 class CallCredentialFlagsTest {
   @TempDir static Path dir;
-  static TestProvider provider;
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    provider = TestProvider.start();
-    gateway = TestGateway.in(dir).extraIssuers(provider.issuerYaml(dir)).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    provider.close();
-  }
+  @RegisterExtension static final ProviderGateway env = new ProviderGateway();
 
   private static ConsoleCapture.Result call(String... args) {
     List<String> all = new ArrayList<>(List.of("call", "SayHello", "--name", "Ann"));
     all.addAll(List.of(args));
-    all.addAll(List.of("--target", gateway.target(), "--ca", gateway.caFile().toString()));
+    all.addAll(List.of("--target", env.gateway().target(), "--ca", env.gateway().caFile().toString()));
     return ConsoleCapture.run(() -> Main.run(all.toArray(new String[0])));
   }
 
   @Test
   void tokenFileGreets() throws Exception {
-    Path file = Files.writeString(dir.resolve("token"), gateway.token("greet"));
+    Path file = Files.writeString(dir.resolve("token"), env.gateway().token("greet"));
     ConsoleCapture.Result r = call("--token-file", file.toString());
     assertEquals(0, r.exitCode(), r.err());
     assertEquals("Hello, Ann!\n", r.out());
@@ -54,26 +39,26 @@ class CallCredentialFlagsTest {
   @Test
   void clientCredentialsFlagsGreetWithATokenFromTheProvider() throws Exception {
     Path secret = Files.writeString(dir.resolve("client.secret"), "s3cret\n");
-    int before = provider.tokensIssued();
-    ConsoleCapture.Result r = call("--token-url", provider.tokenUrl().toString(), "--client-id", "cli",
+    int before = env.provider().tokensIssued();
+    ConsoleCapture.Result r = call("--token-url", env.provider().tokenUrl().toString(), "--client-id", "cli",
         "--client-secret-file", secret.toString(), "--auth-method", "post", "--scope", "greet",
         "--audience", "grpc-edge");
     assertEquals(0, r.exitCode(), r.err());
     assertEquals("Hello, Ann!\n", r.out());
-    assertEquals(before + 1, provider.tokensIssued());
-    assertEquals(ClientAuthenticationMethod.CLIENT_SECRET_POST, provider.lastAuthMethod());
+    assertEquals(before + 1, env.provider().tokensIssued());
+    assertEquals(ClientAuthenticationMethod.CLIENT_SECRET_POST, env.provider().lastAuthMethod());
   }
 
   @Test
   void okHttpTransportGreets() {
-    ConsoleCapture.Result r = call("--transport", "okhttp", "--token", gateway.token("greet"));
+    ConsoleCapture.Result r = call("--transport", "okhttp", "--token", env.gateway().token("greet"));
     assertEquals(0, r.exitCode(), r.err());
     assertEquals("Hello, Ann!\n", r.out());
   }
 
   @Test
   void twoTokenSourcesAreRefusedBeforeAnyCall() throws Exception {
-    String token = gateway.token("greet");
+    String token = env.gateway().token("greet");
     ConsoleCapture.Result r = call("--token", token, "--token-file", dir.resolve("token").toString());
     assertEquals(2, r.exitCode());
     assertTrue(r.err().lines().anyMatch(

@@ -11,8 +11,7 @@ import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import com.sun.net.httpserver.HttpServer;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.testing.GreeterCalls;
-import dev.grpcedge.testing.TestGateway;
-import dev.grpcedge.testing.TestProvider;
+import dev.grpcedge.testing.ProviderGateway;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -21,13 +20,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,21 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ClientCredentialsTest {
   static final String SECRET = "s3cret-do-not-echo";
 
-  @TempDir static Path dir;
-  static TestProvider provider;
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    provider = TestProvider.start();
-    gateway = TestGateway.in(dir).extraIssuers(provider.issuerYaml(dir)).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    provider.close();
-  }
+  @RegisterExtension static final ProviderGateway env = new ProviderGateway();
 
   static ClientCredentialsConfig.Builder config(URI tokenUrl) {
     return ClientCredentialsConfig.builder(tokenUrl, "billing-service", SECRET);
@@ -62,24 +44,24 @@ class ClientCredentialsTest {
   @EnumSource(ClientCredentialsConfig.AuthMethod.class)
   void providerTokenIsAcceptedForAllFourRpcKinds(ClientCredentialsConfig.AuthMethod method) throws Exception {
     var credentials = BearerCredentials.from(TokenSources.clientCredentials(
-        config(provider.tokenUrl()).authMethod(method).build()));
+        config(env.provider().tokenUrl()).authMethod(method).build()));
 
-    GreeterCalls.assertAllFourKindsGreet(gateway.channel(), credentials);
+    GreeterCalls.assertAllFourKindsGreet(env.gateway().channel(), credentials);
 
     assertEquals(method == ClientCredentialsConfig.AuthMethod.BASIC
         ? ClientAuthenticationMethod.CLIENT_SECRET_BASIC : ClientAuthenticationMethod.CLIENT_SECRET_POST,
-        provider.lastAuthMethod());
+        env.provider().lastAuthMethod());
   }
 
   @Test
   void scopesAudienceAndResourcesAreSentToTheTokenEndpoint() {
-    var credentials = BearerCredentials.from(TokenSources.clientCredentials(config(provider.tokenUrl())
+    var credentials = BearerCredentials.from(TokenSources.clientCredentials(config(env.provider().tokenUrl())
         .scopes(List.of("greet", "read")).audience("https://edge.example").resources(List.of("https://api.example"))
         .build()));
 
-    GreeterGrpc.newBlockingStub(gateway.channel()).withCallCredentials(credentials).sayHello(request("Ann"));
+    GreeterGrpc.newBlockingStub(env.gateway().channel()).withCallCredentials(credentials).sayHello(request("Ann"));
 
-    var sent = provider.lastRequest();
+    var sent = env.provider().lastRequest();
     assertEquals(List.of("greet", "read"), sent.getScope().toStringList());
     assertEquals(List.of("https://edge.example"), sent.getCustomParameters().get("audience"));
     assertEquals(List.of(URI.create("https://api.example")), sent.getResources());
@@ -88,10 +70,10 @@ class ClientCredentialsTest {
   @Test
   void tokenWithoutTheRequiredScopeIsDeniedByTheGateway() {
     var credentials = BearerCredentials.from(TokenSources.clientCredentials(
-        config(provider.tokenUrl()).scopes(List.of("read")).build()));
+        config(env.provider().tokenUrl()).scopes(List.of("read")).build()));
 
     var e = assertThrows(StatusRuntimeException.class, () ->
-        GreeterGrpc.newBlockingStub(gateway.channel()).withCallCredentials(credentials).sayHello(request("Ann")));
+        GreeterGrpc.newBlockingStub(env.gateway().channel()).withCallCredentials(credentials).sayHello(request("Ann")));
 
     assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
   }
@@ -112,7 +94,7 @@ class ClientCredentialsTest {
       URI url = URI.create("http://127.0.0.1:" + refusing.getAddress().getPort() + "/token");
       var credentials = BearerCredentials.from(TokenSources.clientCredentials(config(url).build()));
 
-      var e = assertThrows(StatusRuntimeException.class, () -> GreeterGrpc.newBlockingStub(gateway.channel())
+      var e = assertThrows(StatusRuntimeException.class, () -> GreeterGrpc.newBlockingStub(env.gateway().channel())
           .withCallCredentials(credentials).withDeadlineAfter(10, TimeUnit.SECONDS).sayHello(request("Ann")));
 
       assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.toString());
@@ -133,7 +115,7 @@ class ClientCredentialsTest {
     URI url = URI.create("http://127.0.0.1:" + closedPort + "/token");
     var credentials = BearerCredentials.from(TokenSources.clientCredentials(config(url).build()));
 
-    var e = assertThrows(StatusRuntimeException.class, () -> GreeterGrpc.newBlockingStub(gateway.channel())
+    var e = assertThrows(StatusRuntimeException.class, () -> GreeterGrpc.newBlockingStub(env.gateway().channel())
         .withCallCredentials(credentials).withDeadlineAfter(10, TimeUnit.SECONDS).sayHello(request("Ann")));
 
     assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
@@ -149,6 +131,6 @@ class ClientCredentialsTest {
 
   @Test
   void configToStringNeverShowsTheSecret() {
-    assertFalse(config(provider.tokenUrl()).build().toString().contains(SECRET));
+    assertFalse(config(env.provider().tokenUrl()).build().toString().contains(SECRET));
   }
 }

@@ -7,48 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.testing.GreeterCalls;
-import dev.grpcedge.testing.TestGateway;
-import dev.grpcedge.testing.TestProvider;
+import dev.grpcedge.testing.ProviderGateway;
 import dev.grpcedge.tls.TlsException;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The mobile transport: grpc-okhttp over the JDK's TLS, with the gateway's CA and provider tokens. */
 class OkHttpTransportTest {
   @TempDir static Path dir;
-  static TestProvider provider;
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    provider = TestProvider.start();
-    gateway = TestGateway.in(dir).extraIssuers(provider.issuerYaml(dir)).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    provider.close();
-  }
+  @RegisterExtension static final ProviderGateway env = new ProviderGateway();
 
   static ManagedChannel okHttp(Path caFile) {
-    return EdgeChannelBuilder.forTarget(gateway.target()).caFile(caFile)
+    return EdgeChannelBuilder.forTarget(env.gateway().target()).caFile(caFile)
         .transport(EdgeChannelBuilder.Transport.OKHTTP).build();
   }
 
   @Test
   void okHttpClientGreetsWithAllFourRpcKinds() throws Exception {
-    ManagedChannel channel = okHttp(gateway.caFile());
+    ManagedChannel channel = okHttp(env.gateway().caFile());
     try {
       GreeterCalls.assertAllFourKindsGreet(channel, BearerCredentials.from(TokenSources.clientCredentials(
-          ClientCredentialsConfig.builder(provider.tokenUrl(), "android-app", "secret").build())));
+          ClientCredentialsConfig.builder(env.provider().tokenUrl(), "android-app", "secret").build())));
     } finally {
       channel.shutdownNow();
     }
@@ -59,7 +44,7 @@ class OkHttpTransportTest {
     ManagedChannel channel = okHttp(null);
     try {
       var e = assertThrows(StatusRuntimeException.class, () -> GreeterGrpc.newBlockingStub(channel)
-          .withCallCredentials(BearerCredentials.of(gateway.token("greet")))
+          .withCallCredentials(BearerCredentials.of(env.gateway().token("greet")))
           .withDeadlineAfter(10, TimeUnit.SECONDS).sayHello(request("Ann")));
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
     } finally {

@@ -9,13 +9,11 @@ import com.google.auth.Credentials;
 import com.google.auth.RequestMetadataCallback;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.greeter.proto.HelloReply;
+import dev.grpcedge.testing.ProviderGateway;
 import dev.grpcedge.testing.StreamRecorder;
-import dev.grpcedge.testing.TestGateway;
-import dev.grpcedge.testing.TestProvider;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Client credentials tokens are refreshed before they expire, in the background while the current one is still
@@ -40,39 +37,29 @@ class TokenRefreshTest {
   static final Duration REFRESH_MARGIN = Duration.ofSeconds(3);
   static final Duration EXPIRATION_MARGIN = Duration.ofSeconds(1);
 
-  @TempDir static Path dir;
-  static TestProvider provider;
-  static TestGateway gateway;
+  @RegisterExtension static final ProviderGateway env = new ProviderGateway();
   static ExecutorService refreshExecutor = Executors.newCachedThreadPool();
-
-  @BeforeAll
-  static void start() {
-    provider = TestProvider.start();
-    gateway = TestGateway.in(dir).extraIssuers(provider.issuerYaml(dir)).start();
-  }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    provider.close();
     refreshExecutor.shutdownNow();
   }
 
   @BeforeEach
   void shortLivedTokens() {
-    provider.tokenLifetimeSeconds(LIFETIME_SECONDS);
+    env.provider().tokenLifetimeSeconds(LIFETIME_SECONDS);
   }
 
   static Credentials shortLivedSource() {
     return TokenSources.clientCredentials(ClientCredentialsConfig
-        .builder(provider.tokenUrl(), "batch-job", "secret")
+        .builder(env.provider().tokenUrl(), "batch-job", "secret")
         .margins(REFRESH_MARGIN, EXPIRATION_MARGIN).build());
   }
 
   /** The header value through the asynchronous path that grpc-auth uses for every call. */
   static String bearer(Credentials source) throws Exception {
     CompletableFuture<Map<String, List<String>>> metadata = new CompletableFuture<>();
-    source.getRequestMetadata(URI.create("https://" + gateway.target()), refreshExecutor,
+    source.getRequestMetadata(URI.create("https://" + env.gateway().target()), refreshExecutor,
         new RequestMetadataCallback() {
           @Override
           public void onSuccess(Map<String, List<String>> headers) {
@@ -90,19 +77,19 @@ class TokenRefreshTest {
   @Test
   void staleTokenIsStillSentWhileOneRefreshRunsInTheBackground() throws Exception {
     Credentials source = shortLivedSource();
-    int before = provider.tokensIssued();
+    int before = env.provider().tokensIssued();
     String first = bearer(source);
-    assertEquals(before + 1, provider.tokensIssued());
+    assertEquals(before + 1, env.provider().tokensIssued());
 
     // Inside the refresh margin, outside the expiration margin: the token still has 2.5 s to live.
     Thread.sleep(LIFETIME_SECONDS * 1000 - REFRESH_MARGIN.toMillis() + 500);
     // Compared as booleans: an assertion message must not print a token.
     assertTrue(first.equals(bearer(source)), "a stale token is still used while the refresh runs");
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (provider.tokensIssued() < before + 2 && System.nanoTime() < until) {
+    while (env.provider().tokensIssued() < before + 2 && System.nanoTime() < until) {
       Thread.sleep(20);
     }
-    assertEquals(before + 2, provider.tokensIssued(), "one background refresh");
+    assertEquals(before + 2, env.provider().tokensIssued(), "one background refresh");
     String second = waitForNewToken(source, first);
     assertFalse(first.equals(second), "the refreshed token replaces the stale one");
   }
@@ -110,8 +97,8 @@ class TokenRefreshTest {
   @Test
   void longRunOfCallsOutlivesSeveralTokensWithoutAFailure() throws Exception {
     CallCredentials credentials = BearerCredentials.from(shortLivedSource());
-    ManagedChannel channel = gateway.channel();
-    int before = provider.tokensIssued();
+    ManagedChannel channel = env.gateway().channel();
+    int before = env.provider().tokensIssued();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2 * LIFETIME_SECONDS);
     int calls = 0;
     while (System.nanoTime() < end) {
@@ -120,7 +107,7 @@ class TokenRefreshTest {
       calls++;
       Thread.sleep(50);
     }
-    int issued = provider.tokensIssued() - before;
+    int issued = env.provider().tokensIssued() - before;
     // 12 s of 6 s tokens refreshed 3 s before expiry: about 4; one per call would be ~200.
     assertTrue(issued >= 3 && issued <= 6, issued + " tokens for " + calls + " calls");
   }
@@ -128,16 +115,16 @@ class TokenRefreshTest {
   @Test
   void fiftyConcurrentCallsShareOneTokenRequest() throws Exception {
     CallCredentials credentials = BearerCredentials.from(shortLivedSource());
-    ManagedChannel channel = gateway.channel();
+    ManagedChannel channel = env.gateway().channel();
 
-    int before = provider.tokensIssued();
+    int before = env.provider().tokensIssued();
     assertAllGreet(fireConcurrently(channel, credentials, 50));
-    assertEquals(before + 1, provider.tokensIssued(), "no token yet: one request for 50 calls");
+    assertEquals(before + 1, env.provider().tokensIssued(), "no token yet: one request for 50 calls");
 
     // Into the expiration margin: calls must wait for a fresh token, and still share one request.
     Thread.sleep(LIFETIME_SECONDS * 1000 - EXPIRATION_MARGIN.toMillis() + 300);
     assertAllGreet(fireConcurrently(channel, credentials, 50));
-    assertEquals(before + 2, provider.tokensIssued(), "token near expiry: one request for 50 calls");
+    assertEquals(before + 2, env.provider().tokensIssued(), "token near expiry: one request for 50 calls");
   }
 
   private static List<StreamRecorder<HelloReply>> fireConcurrently(ManagedChannel channel,
