@@ -1,11 +1,16 @@
 package dev.grpcedge.bench;
 
 import dev.grpcedge.tls.TlsContexts;
+import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.netty.channel.EventLoopGroup;
@@ -38,11 +43,12 @@ public final class BenchChannels implements AutoCloseable {
   }
 
   /**
-   * Opens {@code connections} channels to {@code target}; an empty token list sends no credentials. Every call also
-   * carries {@code metadata} (ASCII names and values, checked by {@link BenchMetadata#parse}).
+   * Opens {@code connections} channels to {@code target}; an empty token list sends no token of its own. Every call
+   * also carries {@code metadata} (ASCII names and values, checked by {@link BenchMetadata#parse}) and, when not null,
+   * {@code credentials} (a token source, such as OAuth2 client credentials, shared by the connections).
    */
   public static BenchChannels open(String target, Path caFile, int connections, List<String> tokens,
-      Map<String, String> metadata) {
+      Map<String, String> metadata, CallCredentials credentials) {
     var sslContext = TlsContexts.client(caFile == null ? null : caFile.toFile());
     // More event loops than cores would only add thread switches to a generator that must not be the bottleneck.
     EventLoopGroup group = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
@@ -59,8 +65,9 @@ public final class BenchChannels implements AutoCloseable {
             .build();
         channels.add(channel);
         Metadata headers = headers(tokens.isEmpty() ? null : tokens.get(i % tokens.size()), metadata);
-        callChannels.add(headers.keys().isEmpty() ? channel
-            : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)));
+        Channel calls = headers.keys().isEmpty() ? channel
+            : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        callChannels.add(credentials == null ? calls : ClientInterceptors.intercept(calls, withCredentials(credentials)));
       }
     } catch (RuntimeException e) {
       // A target no name resolver takes: nothing of this opening may outlive it (bench batch runs on).
@@ -106,6 +113,17 @@ public final class BenchChannels implements AutoCloseable {
     }
     metadata.forEach((name, value) -> headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
     return headers;
+  }
+
+  /** Attaches {@code credentials} to every call, as a client's stub would with {@code withCallCredentials}. */
+  private static ClientInterceptor withCredentials(CallCredentials credentials) {
+    return new ClientInterceptor() {
+      @Override
+      public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
+          CallOptions callOptions, Channel next) {
+        return next.newCall(method, callOptions.withCallCredentials(credentials));
+      }
+    };
   }
 
   /** An event loop of these connections: calls started on it need no thread hand-off to be written. */

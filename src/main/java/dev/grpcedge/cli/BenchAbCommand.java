@@ -107,10 +107,10 @@ public final class BenchAbCommand implements Callable<Integer> {
   private TakingTurns turns(Path caFile, HelloRequest request, List<String> aTokens, Map<String, String> aHeaders,
       List<String> bTokens, Map<String, String> bHeaders) {
     Workload a =
-        BenchCommand.workload(method, BenchChannels.open(aTarget, caFile, connections, aTokens, aHeaders), request);
+        BenchCommand.workload(method, BenchChannels.open(aTarget, caFile, connections, aTokens, aHeaders, null), request);
     try {
       Workload b =
-          BenchCommand.workload(method, BenchChannels.open(bTarget, caFile, connections, bTokens, bHeaders), request);
+          BenchCommand.workload(method, BenchChannels.open(bTarget, caFile, connections, bTokens, bHeaders, null), request);
       return new TakingTurns(a, b, aServerPid == null ? null : new ServerCpu(aServerPid),
           bServerPid == null ? null : new ServerCpu(bServerPid));
     } catch (RuntimeException e) {

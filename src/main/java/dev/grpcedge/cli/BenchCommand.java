@@ -9,10 +9,14 @@ import dev.grpcedge.bench.LoadShape;
 import dev.grpcedge.bench.ServerCpu;
 import dev.grpcedge.bench.UnaryWorkload;
 import dev.grpcedge.bench.Workload;
+import dev.grpcedge.client.BearerCredentials;
+import dev.grpcedge.client.TokenSources;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import dev.grpcedge.tls.TlsException;
+import io.grpc.CallCredentials;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,11 +28,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code grpc-edge bench}: a load generator for any grpc-edge or Greeter. Counts only {@code OK} calls, reports
- * errors by status code and HdrHistogram latency percentiles. Exits 0 when every measured call was {@code OK}.
+ * {@code grpc-edge bench}: a load generator for any grpc-edge or Greeter, with fixed tokens (one per connection) or a
+ * token source (OAuth2 client credentials). Counts only {@code OK} calls, reports errors by status code and
+ * HdrHistogram latency percentiles. Exits 0 when every measured call was {@code OK}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Load a Greeter over TLS and report OK calls/s, errors by status and latency percentiles.",
@@ -53,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--token-file", description = "Tokens, one per line, given to the connections round robin.")
   Path tokenFile;
+
+  /** Or a token source: OAuth2 client credentials, fetched and fetched again before they expire. */
+  @Mixin
+  ClientCredentialOptions clientCredentials;
 
   @Option(names = "--metadata", paramLabel = "NAME=VALUE",
       description = "A header (ASCII) to send with every call; repeatable. Tokens go in --token or --token-file.")
@@ -113,6 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
     Duration measured;
     LoadShape shape;
     List<String> tokens;
+    CallCredentials tokenSource = null;
     Map<String, String> headers;
     try {
       warm = Durations.parse(warmup);
@@ -122,15 +133,24 @@ public final class BenchCommand implements Callable<Integer> {
             + "--payload-bytes 1 to 256");
       }
       shape = load.shape();
-      tokens = tokens(tokenFile, token != null ? token : System.getenv("GRPC_EDGE_TOKEN"));
+      if (clientCredentials.chosen()) {
+        if (token != null || tokenFile != null) {
+          throw new IllegalArgumentException("choose one of --token, --token-file, --token-url");
+        }
+        tokens = List.of();
+        tokenSource = BearerCredentials.from(TokenSources.clientCredentials(clientCredentials.config()));
+      } else {
+        tokens = tokens(tokenFile, token != null ? token : System.getenv("GRPC_EDGE_TOKEN"));
+      }
       headers = BenchMetadata.parse(metadata);
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
     }
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     BenchReport report;
-    try (Workload workload = workload(method, BenchChannels.open(target, caFile(ca), connections, tokens, headers), request)) {
+    try (Workload workload = workload(method, BenchChannels.open(target, caFile(ca), connections, tokens, headers,
+        tokenSource), request)) {
       LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err)
           .run(warm, measured, serverPid == null ? null : new ServerCpu(serverPid));
       report = result.report(label, target, method.name(), shape, connections);
