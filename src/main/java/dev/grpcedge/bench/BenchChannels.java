@@ -67,7 +67,8 @@ public final class BenchChannels implements AutoCloseable {
         Metadata headers = headers(tokens.isEmpty() ? null : tokens.get(i % tokens.size()), metadata);
         Channel calls = headers.keys().isEmpty() ? channel
             : ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-        callChannels.add(credentials == null ? calls : ClientInterceptors.intercept(calls, withCredentials(credentials)));
+        callChannels.add(
+            credentials == null ? calls : ClientInterceptors.intercept(calls, withCredentials(credentials)));
       }
     } catch (RuntimeException e) {
       // A target no name resolver takes: nothing of this opening may outlive it (bench batch runs on).

@@ -11,10 +11,10 @@ import java.io.OutputStream;
 import java.util.function.Supplier;
 
 /**
- * The access lines' appender: standard error through a 64 KiB buffer that {@link AccessLogWriter} flushes after
- * each chunk of lines, so a chunk costs one write to the file descriptor rather than one per line (as a proxy's
- * access log does). It writes through descriptor 2 itself, so its lines and the other log lines share one file offset, and it
- * never closes it. {@link #appendInfoLines} takes a whole batch without a logging event per line.
+ * The access lines' appender: standard error through a 64 KiB buffer that {@link AccessLogWriter} flushes after each
+ * chunk of lines, so a chunk costs one write to the file descriptor rather than one per line (as a proxy's access log
+ * does). It writes through descriptor 2 itself, so its lines and the other log lines share one file offset, and it
+ * never closes it. {@link #appendInfoLines} takes a whole chunk without a logging event per line.
  */
 public final class BatchedStderrAppender extends OutputStreamAppender<ILoggingEvent> {
   private final OutputStream target;

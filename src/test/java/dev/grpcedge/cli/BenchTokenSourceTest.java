@@ -32,8 +32,8 @@ class BenchTokenSourceTest {
     int before = env.provider().tokensIssued();
     var run = ConsoleCapture.run(() -> Main.run("bench", "--target", env.gateway().target(), "--ca",
         env.gateway().caFile().toString(), "--json", "--no-progress", "--connections", "2", "--concurrency", "4",
-        "--warmup", "0s", "--duration", "5s", "--token-url", env.provider().tokenUrl().toString(), "--client-id", "bench",
-        "--client-secret-file", secret.toString(), "--scope", "greet"));
+        "--warmup", "0s", "--duration", "5s", "--token-url", env.provider().tokenUrl().toString(),
+        "--client-id", "bench", "--client-secret-file", secret.toString(), "--scope", "greet"));
 
     assertEquals(0, run.exitCode(), run.err());
     Matcher ok = Pattern.compile("\"ok\":(\\d+)").matcher(run.out());
@@ -47,8 +47,8 @@ class BenchTokenSourceTest {
   @Test
   void aTokenAndATokenUrlTogetherAreAUsageError() {
     var run = ConsoleCapture.run(() -> Main.run("bench", "--target", env.gateway().target(), "--ca",
-        env.gateway().caFile().toString(), "--token", env.gateway().token("greet"), "--token-url", env.provider().tokenUrl().toString(),
-        "--client-id", "bench", "--duration", "1s"));
+        env.gateway().caFile().toString(), "--token", env.gateway().token("greet"), "--token-url",
+        env.provider().tokenUrl().toString(), "--client-id", "bench", "--duration", "1s"));
 
     assertEquals(2, run.exitCode(), run.err());
     assertTrue(run.err().contains("grpc-edge bench: choose one of --token, --token-file, --token-url"), run.err());
