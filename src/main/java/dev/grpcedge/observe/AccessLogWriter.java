@@ -79,6 +79,11 @@ public final class AccessLogWriter implements AutoCloseable {
   }
 
   private synchronized void flush() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    // Looked up once a batch: the logging set-up does not change between chunks.
+    BatchedStderrAppender direct = soleBatchedAppender(log);
     for (boolean first = true; !pending.isEmpty(); first = false) {
       if (!first && pending.size() < yieldBelow) {
         // Let the event loops in between chunks: on a busy core, a batch of thousands of lines written in one go
@@ -88,7 +93,6 @@ public final class AccessLogWriter implements AutoCloseable {
         Thread.yield();
       }
       chunkLeft = CHUNK;
-      BatchedStderrAppender direct = soleBatchedAppender(log);
       if (direct != null && direct.appendInfoLines(AccessLogInterceptor.LOGGER, this::next)) {
         continue;
       }

@@ -36,9 +36,11 @@ public final class ProviderGateway implements BeforeAllCallback, AfterAllCallbac
       if (provider != null) {
         provider.close();
       }
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-          Files.deleteIfExists(file);
+      if (dir != null) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+            Files.deleteIfExists(file);
+          }
         }
       }
     }
