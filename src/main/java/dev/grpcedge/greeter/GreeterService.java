@@ -49,21 +49,24 @@ public final class GreeterService extends GreeterGrpc.GreeterImplBase {
   @Override
   public void lotsOfReplies(HelloRequest request, StreamObserver<HelloReply> responses) {
     String name;
+    long count;
+    long interval;
     try {
       name = Names.check(request.getName());
-      if (request.getCount() > MAX_REPLIES) {
-        throw Names.invalid("count is larger than " + MAX_REPLIES);
-      }
-      if (request.getIntervalMillis() > MAX_INTERVAL_MILLIS) {
-        throw Names.invalid("interval_millis is larger than " + MAX_INTERVAL_MILLIS);
-      }
+      // Both fields are uint32 on the wire: protobuf-java hands them over as a signed int, so 3,000,000,000 (or a
+      // caller's -1) would read as negative and slip under a signed bound.
+      count = Names.atMost("count", Integer.toUnsignedLong(request.getCount()), MAX_REPLIES);
+      interval = Names.atMost("interval_millis", Integer.toUnsignedLong(request.getIntervalMillis()),
+          MAX_INTERVAL_MILLIS);
     } catch (StatusRuntimeException e) {
       responses.onError(e);
       return;
     }
-    int count = request.getCount() == 0 ? DEFAULT_REPLIES : request.getCount();
+    if (count == 0) {
+      count = DEFAULT_REPLIES;
+    }
     ServerCallStreamObserver<HelloReply> call = (ServerCallStreamObserver<HelloReply>) responses;
-    new ReplyStream(call, scheduler, activeStreams, name, count, request.getIntervalMillis()).start();
+    new ReplyStream(call, scheduler, activeStreams, name, (int) count, interval).start();
   }
 
   @Override

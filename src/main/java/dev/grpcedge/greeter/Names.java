@@ -22,6 +22,14 @@ final class Names {
     return name;
   }
 
+  /** Returns {@code value} (an unsigned field, widened), or throws INVALID_ARGUMENT naming the field and its bound. */
+  static long atMost(String field, long value, long max) {
+    if (value > max) {
+      throw invalid(field + " must be at most " + max + ", got " + value);
+    }
+    return value;
+  }
+
   static StatusRuntimeException invalid(String description) {
     return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
   }

@@ -6,7 +6,6 @@ import dev.grpcedge.tls.ClientCertificate;
 import dev.grpcedge.tls.PeerCertificates;
 import io.grpc.Attributes;
 import io.grpc.Context;
-import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
@@ -76,7 +75,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
         super.close(status, trailers);
       }
     };
-    Deadline deadline = Context.current().getDeadline();
+    CallEnd end = CallEnd.forDeadline(Context.current().getDeadline());
     ServerCall.Listener<ReqT> listener = next.startCall(recording, headers);
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
@@ -99,10 +98,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
         try {
           super.onCancel();
         } finally {
-          boolean expired = deadline != null && deadline.isExpired();
-          Status status = record.status != null && !record.status.isOk() ? record.status
-              : expired ? Status.DEADLINE_EXCEEDED : Status.CANCELLED.withDescription("cancelled by the caller");
-          record.write(status);
+          record.write(record.status != null && !record.status.isOk() ? record.status : end.onCancel());
         }
       }
     };

@@ -101,6 +101,37 @@ class GreeterOverTlsTest {
   }
 
   @Test
+  void countIsReadUnsignedSoMinusOneAndThreeBillionAreRefused() {
+    // -1 and 3,000,000,000 are 4294967295 and 3000000000 as the uint32 a Python or Go client sends.
+    for (long wire : List.of(4_294_967_295L, 3_000_000_000L, 1001L)) {
+      HelloRequest tooMany = name("Eve").toBuilder().setCount((int) wire).build();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> gateway.blockingStub(token).lotsOfReplies(tooMany).forEachRemaining(r -> { }));
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), "count " + wire);
+      assertEquals("count must be at most 1000, got " + wire, e.getStatus().getDescription());
+    }
+    assertEquals(0, gateway.server().greeter().activeStreams());
+  }
+
+  @Test
+  void intervalIsReadUnsignedSoMinusOneIsRefused() {
+    HelloRequest negative = name("Eve").toBuilder().setCount(2).setIntervalMillis(-1).build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> gateway.blockingStub(token).lotsOfReplies(negative).forEachRemaining(r -> { }));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("interval_millis must be at most 60000, got 4294967295", e.getStatus().getDescription());
+  }
+
+  @Test
+  void countOfExactlyTheLimitIsServed() {
+    List<String> got = new ArrayList<>();
+    gateway.blockingStub(token).lotsOfReplies(name("Max").toBuilder().setCount(1000).build())
+        .forEachRemaining(r -> got.add(r.getMessage()));
+    assertEquals(1000, got.size());
+    assertEquals("Hello, Max! (1000 of 1000)", got.get(999));
+  }
+
+  @Test
   void messageOverTheLimitIsResourceExhaustedAndTheServerGoesOn() {
     var stub = gateway.blockingStub(token);
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
