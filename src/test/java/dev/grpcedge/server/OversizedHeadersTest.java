@@ -52,6 +52,27 @@ class OversizedHeadersTest {
   }
 
   @Test
+  void manyOversizedStreamsLogOneShortWarningWithoutAStackTrace() throws Exception {
+    dev.grpcedge.observe.Logging.bridgeJavaUtilLogging();
+    try (dev.grpcedge.testing.LogCapture root = dev.grpcedge.testing.LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        RawHttp2Client raw = new RawHttp2Client(gateway.port(), gateway.caFile())) {
+      long start = System.nanoTime();
+      for (int i = 0; i < 50; i++) {
+        RawHttp2Client.Response over = raw.unary("/greeter.Greeter/SayHello", Map.of("x-padding", "p".repeat(2200)),
+            ALICE.toByteArray());
+        assertEquals("431", String.valueOf(over.headers().status()), over.toString());
+      }
+      long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+      java.util.List<String> warnings = root.lines().stream().filter(l -> l.startsWith("WARN")).toList();
+      // One a second at most, each one line (a stack trace would be a line of its own per frame).
+      assertTrue(!warnings.isEmpty() && warnings.size() <= seconds + 1, warnings.toString());
+      for (String w : warnings) {
+        assertTrue(w.startsWith("WARN HTTP/2 stream error from a client (PROTOCOL_ERROR): Header size"), w);
+      }
+    }
+  }
+
+  @Test
   void headersFarOverTheLimitCloseThatConnectionAndTheServerGoesOn() throws Exception {
     try (RawHttp2Client raw = new RawHttp2Client(gateway.port(), gateway.caFile())) {
       RawHttp2Client.Response abuse = raw.unary("/greeter.Greeter/SayHello", Map.of("x-padding", "p".repeat(8000)), ALICE.toByteArray());
