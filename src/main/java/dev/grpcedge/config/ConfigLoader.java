@@ -10,10 +10,6 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads and validates {@code gateway.yaml}. Relative paths in the file are resolved against the file's own
@@ -31,30 +27,22 @@ public final class ConfigLoader {
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": file not found");
+      throw new ConfigException("file not found").inFile(file);
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+      throw new ConfigException("cannot read: " + e.getMessage()).inFile(file);
     }
     Path baseDir = file.toAbsolutePath().getParent();
     try {
       return parse(text, baseDir);
     } catch (ConfigException e) {
-      throw new ConfigException(file + ": " + e.getMessage());
+      throw e.inFile(file);
     }
   }
 
   /** Parses YAML text; relative paths resolve against {@code baseDir}. */
   public static GatewayConfig parse(String yamlText, Path baseDir) {
-    Object document;
-    try {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      options.setMaxAliasesForCollections(10);
-      document = new Yaml(new SafeConstructor(options)).load(yamlText);
-    } catch (YAMLException e) {
-      throw new ConfigException("not valid YAML: " + e.getMessage());
-    }
-    YamlNode root = YamlNode.root(document, baseDir);
+    YamlNode root = YamlNode.root(YamlText.parse(yamlText), baseDir)
+        .keys("listen", "tls", "auth", "limits", "log", "shutdown");
     ListenAddress listen = listen(root);
     TlsConfig tls = tls(root.child("tls"));
     AuthConfig auth = auth(root.child("auth"));
@@ -70,10 +58,10 @@ public final class ConfigLoader {
       throw new ConfigException("auth.max_token_size", "must be smaller than limits.max_metadata_size ("
           + limits.maxMetadataBytes() + " bytes)");
     }
-    YamlNode log = root.child("log");
+    YamlNode log = root.child("log").keys("level");
     String level = log.enumValue("level", LogLevel.class, LogLevel.INFO).name();
     log.rejectUnknownKeys();
-    YamlNode shutdown = root.child("shutdown");
+    YamlNode shutdown = root.child("shutdown").keys("grace");
     Duration grace = shutdown.duration("grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(1));
     shutdown.rejectUnknownKeys();
     root.rejectUnknownKeys();
@@ -99,6 +87,8 @@ public final class ConfigLoader {
   }
 
   private static TlsConfig tls(YamlNode node) {
+    node.keys("cert", "key", "provider", "allow_jdk_fallback", "reload_interval", "expiry_warning", "client_auth",
+        "client_ca");
     Path cert = node.path("cert");
     if (cert == null) {
       throw new ConfigException(node.keyPath("cert"), "is required (PEM certificate chain)");
@@ -128,6 +118,7 @@ public final class ConfigLoader {
   }
 
   private static AuthConfig auth(YamlNode node) {
+    node.keys("clock_skew", "max_token_size", "issuers", "rules", "token_cache");
     Duration skew = node.duration("clock_skew", DEFAULT_SKEW, Duration.ZERO, Duration.ofMinutes(10));
     int maxToken = node.size("max_token_size", DEFAULT_MAX_TOKEN_BYTES, 256, 64 * 1024);
     List<IssuerConfig> issuers = node.children("issuers", ConfigLoader::issuer);
@@ -148,6 +139,7 @@ public final class ConfigLoader {
   }
 
   private static TokenCacheConfig tokenCache(YamlNode node) {
+    node.keys("enabled", "max_entries");
     TokenCacheConfig defaults = TokenCacheConfig.DEFAULTS;
     boolean enabled = node.bool("enabled", defaults.enabled());
     int maxEntries = node.integer("max_entries", defaults.maxEntries(), 1, 10_000_000);
@@ -156,6 +148,7 @@ public final class ConfigLoader {
   }
 
   private static IssuerConfig issuer(YamlNode node) {
+    node.keys("issuer", "jwks_file", "jwks_url", "discovery", "audiences", "keys");
     String issuer = node.requiredString("issuer");
     Path jwks = node.path("jwks_file");
     URI jwksUrl = url(node, "jwks_url", node.string("jwks_url", null));
@@ -197,6 +190,8 @@ public final class ConfigLoader {
   }
 
   private static KeyCacheConfig keyCache(YamlNode node) {
+    node.keys("cache_ttl", "refresh_ahead", "min_refetch_interval", "http_timeout", "max_response_size",
+        "outage_tolerance");
     KeyCacheConfig d = KeyCacheConfig.DEFAULTS;
     Duration ttl = node.duration("cache_ttl", d.cacheTtl(), Duration.ofSeconds(10), Duration.ofDays(1));
     Duration ahead = node.duration("refresh_ahead", d.refreshAhead(), Duration.ofSeconds(1), Duration.ofHours(1));
@@ -214,6 +209,7 @@ public final class ConfigLoader {
   }
 
   private static MethodRule rule(YamlNode node) {
+    node.keys("methods", "scopes", "public", "client_cert", "end_streams_at_expiry");
     List<String> methods = node.stringList("methods");
     if (methods.isEmpty()) {
       throw new ConfigException(node.keyPath("methods"), "at least one method is required");
@@ -248,6 +244,8 @@ public final class ConfigLoader {
   }
 
   private static LimitsConfig limits(YamlNode node) {
+    node.keys("max_inbound_message_size", "max_metadata_size", "max_concurrent_streams", "max_connection_idle",
+        "handshake_timeout");
     int maxMessage = node.size("max_inbound_message_size", 4 << 20, 1024, 64 << 20);
     int maxMetadata = node.size("max_metadata_size", 16 << 10, 1024, 1 << 20);
     int maxStreams = node.integer("max_concurrent_streams", 100, 1, 10_000);

@@ -41,6 +41,20 @@ final class YamlNode {
     return new YamlNode("", stringKeys("(root)", map), baseDir);
   }
 
+  /**
+   * Refuses, first of all, a key this mapping does not take, naming the closest one it does: {@code keyy:} for
+   * {@code key:} is reported as the unknown key it is, not as {@code key} missing.
+   */
+  YamlNode keys(String... known) {
+    List<String> knownKeys = List.of(known);
+    for (String key : values.keySet()) {
+      if (!knownKeys.contains(key)) {
+        throw new ConfigException(keyPath(key), "unknown key" + Suggestions.didYouMean(key, knownKeys));
+      }
+    }
+    return this;
+  }
+
   String keyPath(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
@@ -107,7 +121,8 @@ final class YamlNode {
       throw new ConfigException(keyPath(key), e.getMessage());
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      throw new ConfigException(keyPath(key), "must be between " + min + " and " + max + ", got " + v);
+      throw new ConfigException(keyPath(key), "must be between " + Durations.format(min) + " and "
+          + Durations.format(max) + ", got " + v);
     }
     return d;
   }

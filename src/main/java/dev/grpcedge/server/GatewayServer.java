@@ -7,10 +7,14 @@ import dev.grpcedge.auth.IssuerKeys;
 import dev.grpcedge.auth.JwtVerifier;
 import dev.grpcedge.auth.LastToken;
 import dev.grpcedge.auth.MethodPolicy;
+import dev.grpcedge.auth.RuleCoverage;
 import dev.grpcedge.auth.StreamExpiryInterceptor;
+import dev.grpcedge.config.Durations;
 import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.config.LimitsConfig;
+import dev.grpcedge.config.ListenAddress;
 import dev.grpcedge.greeter.GreeterService;
+import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.observe.AccessLogInterceptor;
 import dev.grpcedge.observe.AccessLogWriter;
 import dev.grpcedge.tls.CertificateReloader;
@@ -20,6 +24,8 @@ import dev.grpcedge.tls.TlsContexts;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -78,6 +84,8 @@ public final class GatewayServer implements AutoCloseable {
 
   /** Checks every file the config names, binds the listener and starts serving. */
   public static GatewayServer start(GatewayConfig config) {
+    // Before anything is opened: a rule that matches nothing is a typo that would silently drop its scopes.
+    List<String> uncovered = RuleCoverage.uncovered(methodAccess(config));
     SslProvider provider = TlsContexts.provider(config.tls());
     // Loads and checks the certificate, key and client CAs now; later changes to the files are hot-reloaded.
     CertificateReloader tls = CertificateReloader.create(config.tls(), provider);
@@ -128,15 +136,19 @@ public final class GatewayServer implements AutoCloseable {
       offload.shutdownNow();
       keys.close();
       accessLines.close();
-      throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(bindFailure(config.listen(), e), e);
     }
     health.setStatus("", ServingStatus.SERVING);
+    if (!uncovered.isEmpty()) {
+      log.info("no auth rule names {}: {} need a valid token with any scope", uncovered.size() == 1 ? "this method"
+          : "these methods", String.join(", ", uncovered));
+    }
     CertificateStatus cert = tls.status();
     log.info("grpc-edge listening on {} (TLS {} with {}, ALPN h2; certificate {} serial {} expires {}; "
             + "client certificates {}; files checked every {})",
         server.getListenSockets().get(0), String.join("/", TlsContexts.PROTOCOLS), TlsContexts.describe(provider),
         cert.subject(), cert.serial(), cert.notAfter(), config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
-        config.tls().reloadInterval());
+        Durations.format(config.tls().reloadInterval()));
     tls.start(reloads);
     return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads, keys,
         accessLines, offload);
@@ -151,6 +163,43 @@ public final class GatewayServer implements AutoCloseable {
         // Refuse clients that ping faster than this: a ping flood is a cheap way to burn an edge's CPU.
         .permitKeepAliveTime(20, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(false);
+  }
+
+  /** What a user can act on when the port cannot be bound: grpc-java says only "Failed to bind to address". */
+  static String bindFailure(ListenAddress listen, IOException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      if (c instanceof java.net.BindException && m.contains("in use")) {
+        return "address " + listen + " is already in use (is another gateway running? stop it, or choose another"
+            + " address with --listen or GRPC_EDGE_LISTEN)";
+      }
+      if (c instanceof java.net.BindException && m.contains("assign")) {
+        return "cannot listen on " + listen + ": no network interface of this machine has that address";
+      }
+      if (c instanceof java.net.BindException && m.contains("denied")) {
+        return "cannot listen on " + listen + ": permission denied (ports below 1024 need privileges)";
+      }
+    }
+    return "cannot listen on " + listen + ": " + e.getMessage();
+  }
+
+  /**
+   * Every method the gateway serves, with what the config's rules require of its callers.
+   *
+   * @throws dev.grpcedge.config.ConfigException when a rule's pattern matches no served method
+   */
+  public static List<RuleCoverage.MethodAccess> methodAccess(GatewayConfig config) {
+    return RuleCoverage.check(config.auth().rules(), SERVED);
+  }
+
+  /** The services {@link #start} binds, for checking rules before anything is bound. */
+  static final List<ServiceDescriptor> SERVED =
+      List.of(GreeterGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor());
+
+  /** The full names of the methods this server serves, as bound. */
+  public List<String> servedMethods() {
+    return server.getImmutableServices().stream().flatMap(s -> s.getMethods().stream())
+        .map(m -> m.getMethodDescriptor().getFullMethodName()).toList();
   }
 
   /** The port actually bound (useful with port 0). */
@@ -172,7 +221,7 @@ public final class GatewayServer implements AutoCloseable {
    * finish, and whatever is still running then is cancelled. Returns true when everything finished in time.
    */
   public boolean drain() {
-    log.info("draining: refusing new calls, waiting up to {} for in-flight calls", grace);
+    log.info("draining: refusing new calls, waiting up to {} for in-flight calls", Durations.format(grace));
     health.enterTerminalState();
     server.shutdown();
     boolean clean;
@@ -183,7 +232,7 @@ public final class GatewayServer implements AutoCloseable {
       clean = false;
     }
     if (!clean) {
-      log.warn("grace period of {} is over; cancelling the calls still running", grace);
+      log.warn("grace period of {} is over; cancelling the calls still running", Durations.format(grace));
       server.shutdownNow();
     }
     scheduler.shutdownNow();

@@ -124,7 +124,8 @@ public final class CertificateReloader implements AutoCloseable {
     }
     if (status.notAfter().isBefore(now.plus(config.expiryWarning()))) {
       log.warn("TLS certificate serial {} expires {} ({} days left, tls.expiry_warning is {}): rotate it, e.g. "
-          + "scripts/rotate-server-cert", status.serial(), status.notAfter(), status.daysLeft(now), config.expiryWarning());
+          + "scripts/rotate-server-cert", status.serial(), status.notAfter(), status.daysLeft(now),
+          dev.grpcedge.config.Durations.format(config.expiryWarning()));
       lastExpiryWarning = now;
     }
   }

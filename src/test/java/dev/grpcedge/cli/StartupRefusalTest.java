@@ -79,10 +79,26 @@ class StartupRefusalTest {
   }
 
   @Test
+  void ruleThatMatchesNoServedMethodNamesTheFileTheRuleAndTheClosestMethod() throws Exception {
+    Files.writeString(config, Files.readString(config).replace("greeter.Greeter/*", "greeter.Greeter/Sayhello"));
+    assertEquals("grpc-edge: cannot start: " + config + ": auth.rules[0].methods[0]: greeter.Greeter/Sayhello"
+        + " matches no served method (did you mean greeter.Greeter/SayHello?)", refusal().strip());
+  }
+
+  @Test
+  void ruleForAServiceNotServedListsWhatIsServed() throws Exception {
+    Files.writeString(config, Files.readString(config).replace("greeter.Greeter/*", "billing.Invoices/*"));
+    assertEquals("grpc-edge: cannot start: " + config + ": auth.rules[0].methods[0]: billing.Invoices/* matches no"
+        + " served method; served: greeter.Greeter/*, grpc.health.v1.Health/*", refusal().strip());
+  }
+
+  @Test
   void portInUse() throws Exception {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       String err = refusal("--listen", "127.0.0.1:" + socket.getLocalPort());
-      assertTrue(err.contains("cannot listen on 127.0.0.1:" + socket.getLocalPort()), err);
+      assertEquals("grpc-edge: cannot start: address 127.0.0.1:" + socket.getLocalPort() + " is already in use (is"
+          + " another gateway running? stop it, or choose another address with --listen or GRPC_EDGE_LISTEN)",
+          err.strip());
     }
   }
 }

@@ -56,7 +56,7 @@ class CertificateExpiryWarningTest {
     MovableClock clock = new MovableClock(Instant.now());
     try (CertificateReloader reloader = started(clock, Duration.ofDays(10).plusMinutes(30))) {
       assertEquals(1, warnings().size(), log.lines().toString());
-      assertTrue(warnings().get(0).contains("(10 days left, tls.expiry_warning is PT336H)"), warnings().get(0));
+      assertTrue(warnings().get(0).contains("(10 days left, tls.expiry_warning is 14d)"), warnings().get(0));
 
       for (int hour = 1; hour < 24; hour++) {
         clock.advance(Duration.ofHours(1));
