@@ -3,6 +3,8 @@ package dev.grpcedge;
 import dev.grpcedge.cli.BenchCommand;
 import dev.grpcedge.cli.BenchServerCommand;
 import dev.grpcedge.cli.CallCommand;
+import dev.grpcedge.cli.CommandLines;
+import dev.grpcedge.cli.HealthCommand;
 import dev.grpcedge.cli.ServeCommand;
 import dev.grpcedge.cli.TokenCommand;
 import dev.grpcedge.observe.Logging;
@@ -13,10 +15,10 @@ import picocli.CommandLine.Command;
 @Command(
     name = "grpc-edge",
     mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
+    versionProvider = CommandLines.Version.class,
     description = "A secured public-edge gRPC gateway: TLS, OAuth2 bearer JWTs, rotating certificates.",
-    subcommands = {ServeCommand.class, TokenCommand.class, CallCommand.class, BenchCommand.class,
-        BenchServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, TokenCommand.class, CallCommand.class, HealthCommand.class,
+        BenchCommand.class, BenchServerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -25,15 +27,6 @@ public final class Main {
   /** Runs the command line and returns its exit code (for tests and {@link #main}). */
   public static int run(String... args) {
     Logging.bridgeJavaUtilLogging();
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-  }
-
-  /** Reports the version from the jar's manifest, or "dev" when run from classes. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"grpc-edge " + (v == null ? "dev" : v)};
-    }
+    return CommandLines.configure(new CommandLine(new Main())).execute(args);
   }
 }

@@ -73,7 +73,7 @@ public final class BenchBatchCommand implements Callable<Integer> {
   }
 
   private static int execute(List<String> run) {
-    int status = new CommandLine(new BenchCommand()).execute(run.toArray(new String[0]));
+    int status = CommandLines.configure(new CommandLine(new BenchCommand())).execute(run.toArray(new String[0]));
     System.out.flush();
     return status;
   }

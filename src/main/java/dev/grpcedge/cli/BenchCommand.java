@@ -48,10 +48,12 @@ public final class BenchCommand implements Callable<Integer> {
     BidiHello
   }
 
-  @Option(names = "--target", defaultValue = "localhost:8443", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--target", description = "HOST:PORT (default: $GRPC_EDGE_LISTEN when set, else " + Defaults.TARGET
+      + ").")
   String target;
 
-  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem if present, else the system trust store).")
+  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem of the grpc-edge folder if"
+      + " present, else the system trust store).")
   Path ca;
 
   @Option(names = "--token", description = "Bearer token for every connection (default: $GRPC_EDGE_TOKEN).")
@@ -125,7 +127,9 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> tokens;
     CallCredentials tokenSource = null;
     Map<String, String> headers;
+    String to;
     try {
+      to = target != null ? Defaults.checkTarget(target) : Defaults.target(System.getenv());
       warm = Durations.parse(warmup);
       measured = Durations.parse(duration);
       if (measured.isZero() || connections < 1 || payloadBytes < 1 || payloadBytes > 256) {
@@ -149,11 +153,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     BenchReport report;
-    try (Workload workload = workload(method, BenchChannels.open(target, caFile(ca), connections, tokens, headers,
+    try (Workload workload = workload(method, BenchChannels.open(to, caFile(ca), connections, tokens, headers,
         tokenSource), request)) {
       LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err)
           .run(warm, measured, serverPid == null ? null : new ServerCpu(serverPid));
-      report = result.report(label, target, method.name(), shape, connections);
+      report = result.report(label, to, method.name(), shape, connections);
     } catch (TlsException | IllegalArgumentException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
@@ -198,8 +202,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (ca != null) {
       return ca;
     }
-    Path dev = Path.of("certs", "ca.pem");
-    return Files.isReadable(dev) ? dev : null;
+    return Defaults.devCa();
   }
 
   static boolean writeAtomically(Path file, String text) {

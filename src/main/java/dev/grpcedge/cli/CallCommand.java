@@ -3,7 +3,6 @@ package dev.grpcedge.cli;
 import com.google.auth.Credentials;
 import dev.grpcedge.client.BearerCredentials;
 import dev.grpcedge.client.EdgeChannelBuilder;
-import dev.grpcedge.config.Durations;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.greeter.proto.HelloReply;
 import dev.grpcedge.greeter.proto.HelloRequest;
@@ -15,7 +14,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -45,10 +43,12 @@ public final class CallCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Method: ${COMPLETION-CANDIDATES}.")
   Method method;
 
-  @Option(names = "--target", defaultValue = "localhost:8443", description = "HOST:PORT of the gateway (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--target", description = "HOST:PORT of the gateway (default: $GRPC_EDGE_LISTEN when set, else "
+      + Defaults.TARGET + ").")
   String target;
 
-  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem if present, else the system trust store).")
+  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem of the grpc-edge folder if"
+      + " present, else the system trust store).")
   Path ca;
 
   @Option(names = "--cert", description = "PEM client certificate chain to present (with --key), for gateways that ask for client certificates.")
@@ -65,28 +65,32 @@ public final class CallCommand implements Callable<Integer> {
   String transport;
 
   @Option(names = "--deadline", defaultValue = "10s", description = "Deadline for the call, e.g. 500ms, 10s (default: ${DEFAULT-VALUE}).")
-  String deadline;
+  Duration deadline;
 
   @Option(names = "--name", defaultValue = "World", split = ",",
       description = "Name(s) to greet; several (comma-separated or repeated) for LotsOfGreetings and BidiHello.")
   List<String> names;
 
-  @Option(names = "--count", defaultValue = "0", description = "LotsOfReplies: number of replies (0 = the server's default).")
+  @Option(names = "--count", defaultValue = "0", description = "LotsOfReplies: number of replies, 0 to 1000 (0 = the server's default).")
   int count;
 
   @Option(names = "--interval", defaultValue = "0ms", description = "LotsOfReplies: pause between replies, e.g. 200ms.")
-  String interval;
+  Duration interval;
 
   @Override
   public Integer call() throws InterruptedException {
     ManagedChannel channel;
-    Duration timeout;
     CallCredentials bearer;
+    String to;
+    Path trusted = ca != null ? ca : Defaults.devCa();
     try {
-      timeout = Durations.parse(deadline);
+      if (count < 0) {
+        throw new IllegalArgumentException("--count must be 0 or more, got " + count);
+      }
+      to = target != null ? Defaults.checkTarget(target) : Defaults.target(System.getenv());
       Credentials source = credentials.credentials();
       bearer = source == null ? null : BearerCredentials.from(source);
-      channel = EdgeChannelBuilder.forTarget(target).caFile(caFile()).clientCertificate(cert, key)
+      channel = EdgeChannelBuilder.forTarget(to).caFile(trusted).clientCertificate(cert, key)
           .transport(transport()).build();
     } catch (TlsException | IllegalArgumentException | IOException | UncheckedIOException e) {
       System.err.println("grpc-edge call: " + e.getMessage());
@@ -99,15 +103,12 @@ public final class CallCommand implements Callable<Integer> {
         async = async.withCallCredentials(bearer);
         blocking = blocking.withCallCredentials(bearer);
       }
-      async = async.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      blocking = blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      async = async.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      blocking = blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
       invoke(blocking, async);
       return 0;
     } catch (StatusRuntimeException e) {
-      Status s = e.getStatus();
-      System.err.println("grpc-edge call: " + s.getCode()
-          + (s.getDescription() == null ? "" : ": " + s.getDescription())
-          + (s.getCause() == null ? "" : " (" + s.getCause().getMessage() + ")"));
+      System.err.println("grpc-edge call: " + CallFailures.describe(e, to, trusted, deadline));
       return 1;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -121,7 +122,7 @@ public final class CallCommand implements Callable<Integer> {
       case SayHelloAgain -> print(blocking.sayHelloAgain(request(names.get(0))));
       case LotsOfReplies -> {
         HelloRequest req = request(names.get(0)).toBuilder()
-            .setCount(count).setIntervalMillis((int) Durations.parse(interval).toMillis()).build();
+            .setCount(count).setIntervalMillis((int) Math.min(interval.toMillis(), 0xFFFF_FFFFL)).build();
         for (Iterator<HelloReply> it = blocking.lotsOfReplies(req); it.hasNext(); ) {
           print(it.next());
         }
@@ -149,14 +150,6 @@ public final class CallCommand implements Callable<Integer> {
       case "okhttp" -> EdgeChannelBuilder.Transport.OKHTTP;
       default -> throw new IllegalArgumentException("--transport: netty or okhttp, not " + transport);
     };
-  }
-
-  private Path caFile() {
-    if (ca != null) {
-      return ca;
-    }
-    Path dev = Path.of("certs", "ca.pem");
-    return Files.isReadable(dev) ? dev : null;
   }
 
   private static HelloRequest request(String name) {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 final class CredentialOptions {
   static final String TOKEN_ENV = "GRPC_EDGE_TOKEN";
 
-  @Option(names = "--token", description = "Bearer token (default: $GRPC_EDGE_TOKEN). Sent only over TLS.")
+  @Option(names = "--token", description = "Bearer token (default: $GRPC_EDGE_TOKEN). Sent only over TLS. Other users"
+      + " of this machine can read it in ps: prefer --token-file or GRPC_EDGE_TOKEN.")
   String token;
 
   @Option(names = "--token-file", description = "File holding the bearer token, read again when it changes.")
@@ -37,6 +38,9 @@ final class CredentialOptions {
       return TokenSources.fixed(token);
     }
     if (tokenFile != null) {
+      if (!java.nio.file.Files.isReadable(tokenFile)) {
+        throw new IllegalArgumentException("--token-file " + tokenFile + ": file not found");
+      }
       return TokenSources.fromFile(tokenFile);
     }
     if (clientCredentials.chosen()) {

@@ -22,8 +22,16 @@ import sun.misc.Signal;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the gateway. SIGTERM or Ctrl-C drains in-flight calls (shutdown.grace), then exits 0.")
 public final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--config", defaultValue = "config/gateway.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--config", description = "Config file (default: config/gateway.yaml in the grpc-edge folder).")
   Path config;
+
+  @Option(names = "--check", description = "Check the config, its certificate, key and JWKS files and its rules,"
+      + " print who may call what, and exit 0 (ready to serve) or 1, without binding the port.")
+  boolean check;
+
+  // scripts/start asks for the hint; printed once the port is bound, so it never follows a failed start.
+  @Option(names = "--print-next-steps", hidden = true)
+  boolean printNextSteps;
 
   @Option(names = "--listen", description = "HOST:PORT to listen on; overrides the config and GRPC_EDGE_LISTEN.")
   String listen;
@@ -33,14 +41,24 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Path file = config != null ? config : Defaults.config();
+    if (check) {
+      return check(file);
+    }
     GatewayServer server;
     try {
-      GatewayConfig cfg = overridden(ConfigLoader.load(config), listen, logLevel, System.getenv());
+      GatewayConfig cfg = overridden(ConfigLoader.load(file), listen, logLevel, System.getenv());
       Logging.configure(cfg.logLevel());
       server = GatewayServer.start(cfg);
-    } catch (ConfigException | TlsException | UncheckedIOException | IllegalArgumentException e) {
+    } catch (ConfigException e) {
+      System.err.println("grpc-edge: cannot start: " + e.inFile(file).getMessage());
+      return 2;
+    } catch (TlsException | UncheckedIOException | IllegalArgumentException e) {
       System.err.println("grpc-edge: cannot start: " + e.getMessage());
       return 2;
+    }
+    if (printNextSteps) {
+      printNextSteps(server.port());
     }
     CountDownLatch stop = new CountDownLatch(1);
     // Handle the signals ourselves rather than in a shutdown hook, so a drained stop exits 0, not 143.
@@ -49,6 +67,26 @@ public final class ServeCommand implements Callable<Integer> {
     stop.await();
     server.drain();
     return 0;
+  }
+
+  private int check(Path file) {
+    try {
+      ServeCheck.run(overridden(ConfigLoader.load(file), listen, logLevel, System.getenv()), file, System.out);
+      return 0;
+    } catch (ConfigException e) {
+      System.err.println("grpc-edge serve --check: " + e.inFile(file).getMessage());
+    } catch (TlsException | IllegalArgumentException e) {
+      System.err.println("grpc-edge serve --check: " + e.getMessage());
+    }
+    return 1;
+  }
+
+  private static void printNextSteps(int port) {
+    String target = port == 8443 ? "" : " --target localhost:" + port;
+    System.err.printf("%ngrpc-edge is serving (Ctrl-C drains and stops it). In another terminal, from %s:%n%n"
+        + "  TOKEN=$(scripts/grpc-edge token --sub alice --scope greet --ttl 10m)%n"
+        + "  scripts/grpc-edge call SayHello --name Alice --token \"$TOKEN\"%s%n"
+        + "  scripts/grpc-edge health%s%n%n", Defaults.home(), target, target);
   }
 
   /** Applies, in rising order of precedence, the environment and then the flags over the config file. */

@@ -3,7 +3,6 @@ package dev.grpcedge.cli;
 import dev.grpcedge.auth.DevTokenIssuer;
 import dev.grpcedge.config.ConfigException;
 import dev.grpcedge.config.ConfigLoader;
-import dev.grpcedge.config.Durations;
 import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.config.IssuerConfig;
 import dev.grpcedge.tls.TlsException;
@@ -20,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "token", mixinStandardHelpOptions = true,
     description = "Print a bearer JWT from the dev token issuer (certs/dev-issuer.key) for the config's first issuer.")
 public final class TokenCommand implements Callable<Integer> {
-  @Option(names = "--config", defaultValue = "config/gateway.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--config", description = "Config file (default: config/gateway.yaml in the grpc-edge folder).")
   Path config;
 
   @Option(names = "--sub", required = true, description = "Subject (the caller's identity).")
@@ -30,7 +29,7 @@ public final class TokenCommand implements Callable<Integer> {
   List<String> scopes = new ArrayList<>();
 
   @Option(names = "--ttl", defaultValue = "10m", description = "Lifetime, e.g. 30s, 10m, 1h (default: ${DEFAULT-VALUE}).")
-  String ttl;
+  Duration ttl;
 
   @Option(names = "--audience", description = "Audience (default: the issuer's first configured audience).")
   String audience;
@@ -40,20 +39,20 @@ public final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Path file = config != null ? config : Defaults.config();
     try {
-      GatewayConfig cfg = ConfigLoader.load(config);
+      GatewayConfig cfg = ConfigLoader.load(file);
       if (cfg.auth().issuers().isEmpty()) {
-        throw new ConfigException(config + ": auth.issuers is empty: nothing to mint tokens for");
+        throw new ConfigException("auth.issuers", "is empty: nothing to mint tokens for").inFile(file);
       }
       // Only a local dev issuer can be minted for; a remote issuer's tokens come from its identity provider.
       IssuerConfig issuer = cfg.auth().issuers().stream().filter(i -> i.jwksFile() != null).findFirst()
-          .orElseThrow(() -> new ConfigException(config + ": no issuer with a jwks_file: tokens for issuers with"
-              + " jwks_url or discovery come from their identity provider"));
-      Duration lifetime = Durations.parse(ttl);
+          .orElseThrow(() -> new ConfigException("auth.issuers", "no issuer with a jwks_file: tokens for issuers"
+              + " with jwks_url or discovery come from their identity provider").inFile(file));
       Path keyFile = key != null ? key : defaultKey(issuer.jwksFile());
       DevTokenIssuer dev = DevTokenIssuer.load(issuer.issuer(), keyFile, issuer.jwksFile(), Clock.systemUTC());
       String aud = audience != null ? audience : issuer.audiences().iterator().next();
-      System.out.println(dev.mint(subject, splitScopes(), aud, lifetime));
+      System.out.println(dev.mint(subject, splitScopes(), aud, ttl));
       return 0;
     } catch (ConfigException | TlsException | IllegalArgumentException e) {
       System.err.println("grpc-edge token: " + e.getMessage());

@@ -74,6 +74,9 @@ public final class EdgeChannelBuilder {
 
   /** Builds the channel; a CA file that cannot be read fails here with a {@link TlsException} naming it. */
   public ManagedChannel build() {
+    requireFile(caFile, "CA bundle");
+    requireFile(certFile, "client certificate");
+    requireFile(keyFile, "client key");
     return switch (transport) {
       case NETTY -> NettyChannelBuilder.forTarget(target)
           .sslContext(TlsContexts.client(file(caFile), file(certFile), file(keyFile)))
@@ -100,6 +103,13 @@ public final class EdgeChannelBuilder {
       }
     }
     return builder.build();
+  }
+
+  private static void requireFile(Path path, String what) {
+    if (path != null && !java.nio.file.Files.isReadable(path)) {
+      throw new TlsException(path + ": " + what + " file not found"
+          + (java.nio.file.Files.exists(path) ? " (it exists but cannot be read)" : ""));
+    }
   }
 
   private static java.io.File file(Path path) {

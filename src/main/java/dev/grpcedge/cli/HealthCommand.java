@@ -1,0 +1,82 @@
+package dev.grpcedge.cli;
+
+import com.google.auth.Credentials;
+import dev.grpcedge.client.BearerCredentials;
+import dev.grpcedge.client.EdgeChannelBuilder;
+import dev.grpcedge.tls.TlsException;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code grpc-edge health}: asks {@code grpc.health.v1.Health/Check}; exits 0 only when the answer is SERVING. */
+@Command(name = "health", mixinStandardHelpOptions = true,
+    description = {"Check a gateway's health (grpc.health.v1.Health/Check) over TLS and print the status.",
+        "Exit status: 0 SERVING; 1 any other status, or the check failed; 2 a usage error. For scripts and probes."})
+public final class HealthCommand implements Callable<Integer> {
+  @Option(names = "--service", defaultValue = "", description = "Service to ask about (default: the gateway as a whole).")
+  String service;
+
+  @Option(names = "--target", description = "HOST:PORT of the gateway (default: $GRPC_EDGE_LISTEN when set, else "
+      + Defaults.TARGET + ").")
+  String target;
+
+  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem of the grpc-edge folder if"
+      + " present, else the system trust store).")
+  Path ca;
+
+  @Option(names = "--cert", description = "PEM client certificate chain (with --key), where the gateway asks for one.")
+  Path cert;
+
+  @Option(names = "--key", description = "PKCS#8 PEM private key of --cert.")
+  Path key;
+
+  @Mixin
+  CredentialOptions credentials;
+
+  @Option(names = "--deadline", defaultValue = "5s", description = "Deadline for the check (default: ${DEFAULT-VALUE}).")
+  Duration deadline;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Path trusted = ca != null ? ca : Defaults.devCa();
+    String to;
+    ManagedChannel channel;
+    HealthGrpc.HealthBlockingStub stub;
+    try {
+      to = target != null ? Defaults.checkTarget(target) : Defaults.target(System.getenv());
+      Credentials source = credentials.credentials();
+      channel = EdgeChannelBuilder.forTarget(to).caFile(trusted).clientCertificate(cert, key).build();
+      stub = HealthGrpc.newBlockingStub(channel);
+      if (source != null) {
+        stub = stub.withCallCredentials(BearerCredentials.from(source));
+      }
+    } catch (TlsException | IllegalArgumentException | IOException | UncheckedIOException e) {
+      System.err.println("grpc-edge health: " + e.getMessage());
+      return 2;
+    }
+    try {
+      HealthCheckResponse response = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .check(HealthCheckRequest.newBuilder().setService(service).build());
+      System.out.println(response.getStatus());
+      return response.getStatus() == ServingStatus.SERVING ? 0 : 1;
+    } catch (StatusRuntimeException e) {
+      System.err.println("grpc-edge health: " + CallFailures.describe(e, to, trusted, deadline)
+          + (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND ? " (no such service: " + service + ")" : ""));
+      return 1;
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}
