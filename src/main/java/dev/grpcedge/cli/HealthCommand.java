@@ -72,8 +72,9 @@ public final class HealthCommand implements Callable<Integer> {
       System.out.println(response.getStatus());
       return response.getStatus() == ServingStatus.SERVING ? 0 : 1;
     } catch (StatusRuntimeException e) {
-      System.err.println("grpc-edge health: " + CallFailures.describe(e, to, trusted, deadline)
-          + (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND ? " (no such service: " + service + ")" : ""));
+      System.err.println("grpc-edge health: " + (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND
+          ? "NOT_FOUND: the gateway reports no health for service '" + service + "'"
+          : CallFailures.describe(e, to, trusted, deadline)));
       return 1;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
