@@ -9,17 +9,16 @@ import argparse
 import os
 import sys
 
-import grpc
-
-import greeter_pb2
-import greeter_pb2_grpc
+STUBS_HINT = ("generate them with: /usr/bin/python3 -m grpc_tools.protoc -I proto --python_out=GEN"
+              " --grpc_python_out=GEN proto/greeter.proto, then set PYTHONPATH=GEN")
 
 
-def channel_credentials(ca_file, token):
-    roots = None
-    if ca_file:
-        with open(ca_file, "rb") as f:
-            roots = f.read()
+def fail(message, code=1):
+    print("greeter_client: " + message, file=sys.stderr)
+    return code
+
+
+def channel_credentials(grpc, roots, token):
     tls = grpc.ssl_channel_credentials(root_certificates=roots)
     if not token:
         return tls
@@ -28,13 +27,32 @@ def channel_credentials(ca_file, token):
 
 
 def run():
-    parser = argparse.ArgumentParser(description="Greet through grpc-edge over TLS with a bearer token.")
-    parser.add_argument("--target", default="localhost:8443")
+    parser = argparse.ArgumentParser(
+        description="Greet through grpc-edge over TLS with a bearer token from $GRPC_EDGE_TOKEN.")
+    parser.add_argument("--target", default="localhost:8443", help="HOST:PORT of the gateway (default: %(default)s)")
     parser.add_argument("--ca", help="PEM CA bundle to trust (default: the system trust store)")
-    parser.add_argument("--name", default="you")
+    parser.add_argument("--name", default="you", help="who to greet (default: %(default)s)")
     args = parser.parse_args()
 
-    credentials = channel_credentials(args.ca, os.environ.get("GRPC_EDGE_TOKEN"))
+    roots = None
+    if args.ca:
+        try:
+            with open(args.ca, "rb") as f:
+                roots = f.read()
+        except OSError as e:
+            return fail("--ca %s: %s" % (args.ca, e.strerror.lower() if e.strerror else e), 2)
+    # Imported after the arguments, so --help and bad arguments work before grpcio or the stubs are set up.
+    try:
+        import grpc
+    except ImportError:
+        return fail("grpcio is not installed: sudo apt-get install python3-grpcio (and use /usr/bin/python3)", 2)
+    try:
+        import greeter_pb2
+        import greeter_pb2_grpc
+    except ImportError:
+        return fail("the greeter_pb2 stubs are not on PYTHONPATH: " + STUBS_HINT, 2)
+
+    credentials = channel_credentials(grpc, roots, os.environ.get("GRPC_EDGE_TOKEN"))
     with grpc.secure_channel(args.target, credentials) as channel:
         stub = greeter_pb2_grpc.GreeterStub(channel)
         try:
@@ -43,8 +61,7 @@ def run():
             response = stub.SayHelloAgain(greeter_pb2.HelloRequest(name=args.name), timeout=10)
             print(response.message)
         except grpc.RpcError as e:
-            print("greeter_client: %s: %s" % (e.code().name, e.details()), file=sys.stderr)
-            return 1
+            return fail("%s: %s" % (e.code().name, e.details()))
     return 0
 
 

@@ -26,16 +26,24 @@ final class Defaults {
       return Path.of(env).toAbsolutePath();
     }
     try {
-      Path code = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path p = code.getParent(); p != null; p = p.getParent()) {
-        if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
-          return p.getParent();
-        }
+      Path home = homeOf(Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+      if (home != null) {
+        return home;
       }
     } catch (URISyntaxException | SecurityException | NullPointerException e) {
       // Not from a file (an unusual class loader): fall back to the working directory.
     }
     return Path.of("").toAbsolutePath();
+  }
+
+  /** The folder above the {@code target/} that holds {@code code} (the jar or the classes folder), or null. */
+  static Path homeOf(Path code) {
+    for (Path p = code.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
+        return p.getParent();
+      }
+    }
+    return null;
   }
 
   /** {@code config/gateway.yaml} in the grpc-edge folder. */

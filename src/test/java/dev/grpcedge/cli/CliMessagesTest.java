@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.grpcedge.Main;
 import dev.grpcedge.testing.ConsoleCapture;
+import dev.grpcedge.testing.Subprocess;
 import dev.grpcedge.testing.TestGateway;
 import dev.grpcedge.testing.TestPki;
 import java.net.InetAddress;
@@ -134,6 +135,14 @@ class CliMessagesTest {
     assertEquals(0, r.exitCode());
     assertEquals("grpc-edge " + System.getProperty("project.version") + "\n", r.out());
     assertFalse(r.out().contains("dev"), r.out());
+  }
+
+  @Test
+  void defaultFilesAreFoundInTheGrpcEdgeFolderNotTheWorkingDirectory() {
+    assertEquals(Path.of("/opt/grpc-edge"), Defaults.homeOf(Path.of("/opt/grpc-edge/target/grpc-edge.jar")));
+    assertEquals(Path.of("/src/grpc-edge"), Defaults.homeOf(Path.of("/src/grpc-edge/target/classes")));
+    assertEquals(null, Defaults.homeOf(Path.of("/usr/share/java/grpc-edge.jar")));
+    assertEquals(Subprocess.projectDir().resolve("config/gateway.yaml"), Defaults.config());
   }
 
   @Test

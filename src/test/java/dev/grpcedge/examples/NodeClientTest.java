@@ -52,4 +52,23 @@ class NodeClientTest {
     assertEquals(1, r.exitCode(), r.err());
     assertEquals("greeter_client: UNAUTHENTICATED: missing bearer token\n", r.err());
   }
+
+  private static Subprocess.Result client(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("node", "examples/node/greeter_client.js"));
+    command.addAll(List.of(args));
+    return Subprocess.run(command, Map.of(), Subprocess.projectDir());
+  }
+
+  @Test
+  void helpAndBadArgumentsAnswerInALine() throws Exception {
+    Subprocess.Result help = client("--help");
+    assertEquals(0, help.exitCode(), help.err());
+    org.junit.jupiter.api.Assertions.assertTrue(help.out().startsWith("usage: node greeter_client.js"), help.out());
+    Subprocess.Result noCa = client("--ca", "/nonexistent.pem");
+    assertEquals(2, noCa.exitCode());
+    assertEquals("greeter_client: --ca /nonexistent.pem: no such file or directory\n", noCa.err());
+    Subprocess.Result unknown = client("--colour", "blue");
+    assertEquals(2, unknown.exitCode());
+    assertEquals(1, unknown.err().lines().count(), unknown.err());
+  }
 }

@@ -60,4 +60,30 @@ class PythonClientTest {
     assertEquals(1, r.exitCode(), r.err());
     assertEquals("greeter_client: UNAUTHENTICATED: missing bearer token\n", r.err());
   }
+
+  private static Subprocess.Result client(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "examples/python/greeter_client.py"));
+    command.addAll(List.of(args));
+    return Subprocess.run(command, env, Subprocess.projectDir());
+  }
+
+  @Test
+  void helpWorksWithoutTheGeneratedStubs() throws Exception {
+    Subprocess.Result r = client(Map.of(), "--help");
+    assertEquals(0, r.exitCode(), r.err());
+    org.junit.jupiter.api.Assertions.assertTrue(r.out().startsWith("usage: greeter_client.py"), r.out());
+  }
+
+  @Test
+  void missingStubsOrCaFileAreOneLineEach() throws Exception {
+    Subprocess.Result noStubs = client(Map.of(), "--target", gateway.target());
+    assertEquals(2, noStubs.exitCode());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        noStubs.err().startsWith("greeter_client: the greeter_pb2 stubs are not on PYTHONPATH: generate them with:"),
+        noStubs.err());
+    assertEquals(1, noStubs.err().lines().count(), noStubs.err());
+    Subprocess.Result noCa = client(Map.of("PYTHONPATH", stubs.toString()), "--ca", "/nonexistent.pem");
+    assertEquals(2, noCa.exitCode());
+    assertEquals("greeter_client: --ca /nonexistent.pem: no such file or directory\n", noCa.err());
+  }
 }

@@ -27,10 +27,17 @@ public final class ServeProcess implements AutoCloseable {
 
   /** Starts {@code java [jvmFlags] dev.grpcedge.Main serve --config CONFIG} with extra environment variables. */
   public static ServeProcess start(Path config, List<String> jvmFlags, Map<String, String> env) throws IOException {
+    return start(config, jvmFlags, env, List.of());
+  }
+
+  /** As {@link #start(Path, List, Map)}, with more arguments for {@code serve}. */
+  public static ServeProcess start(Path config, List<String> jvmFlags, Map<String, String> env, List<String> serveArgs)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(jvmFlags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.grpcedge.Main",
         "serve", "--config", config.toString()));
+    command.addAll(serveArgs);
     Path log = config.resolveSibling("serve-" + System.nanoTime() + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
