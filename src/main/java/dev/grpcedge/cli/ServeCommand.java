@@ -84,8 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
   private static void printNextSteps(int port) {
     String target = port == 8443 ? "" : " --target localhost:" + port;
     System.err.printf("%ngrpc-edge is serving (Ctrl-C drains and stops it). In another terminal, from %s:%n%n"
-        + "  TOKEN=$(scripts/grpc-edge token --sub alice --scope greet --ttl 10m)%n"
-        + "  scripts/grpc-edge call SayHello --name Alice --token \"$TOKEN\"%s%n"
+        + "  export GRPC_EDGE_TOKEN=$(scripts/grpc-edge token --sub alice --scope greet --ttl 10m)%n"
+        + "  scripts/grpc-edge call SayHello --name Alice%s%n"
         + "  scripts/grpc-edge health%s%n%n", Defaults.home(), target, target);
   }
 

@@ -30,8 +30,9 @@ class NextStepsHintTest {
       }
       String out = serve.output();
       assertTrue(out.indexOf("In another terminal") > out.indexOf("listening on"), out);
-      assertTrue(out.contains("scripts/grpc-edge call SayHello --name Alice --token \"$TOKEN\" --target localhost:"
-          + port + "\n"), out);
+      // The token travels in the environment: on the command line, ps would show it to every user.
+      assertTrue(out.contains("export GRPC_EDGE_TOKEN=$(scripts/grpc-edge token --sub alice --scope greet"), out);
+      assertTrue(out.contains("scripts/grpc-edge call SayHello --name Alice --target localhost:" + port + "\n"), out);
     }
   }
 
