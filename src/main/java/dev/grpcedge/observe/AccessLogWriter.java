@@ -121,12 +121,14 @@ public final class AccessLogWriter implements AutoCloseable {
   /**
    * The access logger's {@link BatchedStderrAppender} when a batch may go to it directly, with the same result as
    * logging each line at INFO: the logger lets INFO through, has no other appender, does not pass events on to its
-   * parents, and no turbo filter could judge an event. Null otherwise (as when an operator routes the access lines
+   * parents, and no turbo filter could judge an event ({@link StreamErrorFilter}, which judges only grpc-java's
+   * stream errors, is the one that may be there). Null otherwise (as when an operator routes the access lines
    * elsewhere, or a test captures them); then each line is logged.
    */
   static BatchedStderrAppender soleBatchedAppender(Logger logger) {
     if (!(logger instanceof ch.qos.logback.classic.Logger logback) || logback.isAdditive()
-        || !logback.getLoggerContext().getTurboFilterList().isEmpty() || !logback.isInfoEnabled()) {
+        || !logback.getLoggerContext().getTurboFilterList().stream().allMatch(StreamErrorFilter.class::isInstance)
+        || !logback.isInfoEnabled()) {
       return null;
     }
     var appenders = logback.iteratorForAppenders();

@@ -94,8 +94,11 @@ class AccessLogWriterTest {
     // The gateway's own set-up: the access logger's sole appender is a BatchedStderrAppender, so batches go to it
     // directly; here it writes to a stream that records what each write to the descriptor carried.
     access.detachAppender(events);
+    // Null under the tests' logging set-up (logback-test.xml), which sends access lines to a file instead.
     Appender<ILoggingEvent> stderr = access.getAppender("ACCESS");
-    access.detachAppender(stderr);
+    if (stderr != null) {
+      access.detachAppender(stderr);
+    }
     List<String> writes = new ArrayList<>();
     BatchedStderrAppender recorded = new BatchedStderrAppender(new OutputStream() {
       @Override
@@ -124,7 +127,9 @@ class AccessLogWriterTest {
       writer.close();
     } finally {
       access.detachAppender(recorded);
-      access.addAppender(stderr);
+      if (stderr != null) {
+        access.addAppender(stderr);
+      }
     }
     List<String> lines = new ArrayList<>();
     synchronized (recorded) {

@@ -117,6 +117,19 @@ class BatchedStderrAppenderTest {
   }
 
   @Test
+  void shippedLoggingConfigSendsAccessBatchesStraightToTheirAppender() throws Exception {
+    // The real logback.xml, with its turbo filter for grpc-java's stream errors: the fast path must survive it.
+    ch.qos.logback.classic.LoggerContext shipped = new ch.qos.logback.classic.LoggerContext();
+    ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+    configurator.setContext(shipped);
+    configurator.doConfigure(getClass().getResource("/logback.xml"));
+    assertEquals(1, shipped.getTurboFilterList().size());
+    assertSame(shipped.getLogger(AccessLogInterceptor.LOGGER).getAppender("ACCESS"),
+        AccessLogWriter.soleBatchedAppender(shipped.getLogger(AccessLogInterceptor.LOGGER)));
+    shipped.stop();
+  }
+
+  @Test
   void batchesGoDirectlyOnlyToTheLoggersSoleBatchedAppender() {
     BatchedStderrAppender batched = accessAppender();
     access.addAppender(batched);
@@ -136,10 +149,15 @@ class BatchedStderrAppenderTest {
     assertNull(AccessLogWriter.soleBatchedAppender(access), "INFO lines are turned off");
     access.setLevel(Level.INFO);
 
-    context.addTurboFilter(new MarkerFilter());
+    MarkerFilter marker = new MarkerFilter();
+    context.addTurboFilter(marker);
     assertNull(AccessLogWriter.soleBatchedAppender(access), "a turbo filter could drop a line");
-    context.resetTurboFilterList();
+    context.getTurboFilterList().remove(marker);
     assertSame(batched, AccessLogWriter.soleBatchedAppender(access));
+    StreamErrorFilter streamErrors = new StreamErrorFilter();
+    context.addTurboFilter(streamErrors);
+    assertSame(batched, AccessLogWriter.soleBatchedAppender(access), "the stream-error filter never sees access lines");
+    context.getTurboFilterList().remove(streamErrors);
 
     assertNull(AccessLogWriter.soleBatchedAppender(org.slf4j.helpers.NOPLogger.NOP_LOGGER));
   }

@@ -35,6 +35,8 @@ public final class ServeProcess implements AutoCloseable {
       throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(jvmFlags);
+    // The gateway's own logging, as a user runs it (the tests' logback-test.xml keeps the console quiet).
+    command.add("-Dlogback.configurationFile=logback.xml");
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.grpcedge.Main",
         "serve", "--config", config.toString()));
     command.addAll(serveArgs);
