@@ -2,6 +2,8 @@ package dev.grpcedge.config;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 
 /**
@@ -36,5 +38,67 @@ public record GatewayConfig(
 
   public GatewayConfig withLogLevel(String newLevel) {
     return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace);
+  }
+
+  /** Log levels accepted in {@code log.level}. */
+  public enum LogLevel {
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR
+  }
+
+  /**
+   * Binds the whole file. A section that is left out gets its defaults, checked as if it were written empty, so
+   * {@code auth} without issuers is the same error whether the section is empty or missing.
+   */
+  @JsonCreator
+  static GatewayConfig bind(@JsonProperty("listen") ListenAddress listen, @JsonProperty("tls") TlsConfig tls,
+      @JsonProperty("auth") AuthConfig auth, @JsonProperty("limits") LimitsConfig limits,
+      @JsonProperty("log") LogSection log, @JsonProperty("shutdown") ShutdownSection shutdown) {
+    if (tls == null) {
+      throw new ConfigException("tls.cert", "is required (PEM certificate chain)");
+    }
+    AuthConfig a = auth;
+    if (a == null) {
+      try {
+        a = AuthConfig.bind(null, null, null, null, null);
+      } catch (ConfigException e) {
+        throw e.under("auth");
+      }
+    }
+    LimitsConfig l = limits == null ? LimitsConfig.DEFAULTS : limits;
+    for (int i = 0; i < a.rules().size(); i++) {
+      if (a.rules().get(i).clientCert() && tls.clientAuth() == TlsConfig.ClientAuth.NONE) {
+        // The listener would never ask for a certificate, so the rule could never be met.
+        throw new ConfigException("auth.rules[" + i + "].client_cert", "needs tls.client_auth: optional or require");
+      }
+    }
+    if (a.maxTokenBytes() >= l.maxMetadataBytes()) {
+      // Otherwise the transport refuses large tokens first, with a less helpful status than "token too large".
+      throw new ConfigException("auth.max_token_size", "must be smaller than limits.max_metadata_size ("
+          + l.maxMetadataBytes() + " bytes)");
+    }
+    return new GatewayConfig(listen == null ? new ListenAddress("127.0.0.1", 8443) : listen, tls, a, l,
+        log == null || log.level() == null ? "INFO" : log.level().name(),
+        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace());
+  }
+
+  /** The {@code log} section. */
+  record LogSection(LogLevel level) {
+    @JsonCreator
+    static LogSection bind(@JsonProperty("level") LogLevel level) {
+      return new LogSection(level);
+    }
+  }
+
+  /** The {@code shutdown} section. */
+  record ShutdownSection(Duration grace) {
+    @JsonCreator
+    static ShutdownSection bind(@JsonProperty("grace") Duration grace) {
+      return new ShutdownSection(Checks.duration("grace", grace, Duration.ofSeconds(10), Duration.ZERO,
+          Duration.ofHours(1)));
+    }
   }
 }

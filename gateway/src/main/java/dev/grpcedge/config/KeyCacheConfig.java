@@ -2,6 +2,9 @@ package dev.grpcedge.config;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
 
 /**
@@ -44,5 +47,31 @@ public record KeyCacheConfig(Duration cacheTtl, Duration refreshAhead, Duration 
 
   private static Duration refreshTimeout(Duration httpTimeout) {
     return httpTimeout.multipliedBy(3);
+  }
+
+  /** Binds an issuer's {@code keys} section. */
+  @JsonCreator
+  static KeyCacheConfig bind(@JsonProperty("cache_ttl") Duration cacheTtl,
+      @JsonProperty("refresh_ahead") Duration refreshAhead,
+      @JsonProperty("min_refetch_interval") Duration minRefetchInterval,
+      @JsonProperty("http_timeout") Duration httpTimeout,
+      @JsonProperty("max_response_size") @JsonDeserialize(using = ByteSize.class) Integer maxResponseSize,
+      @JsonProperty("outage_tolerance") Duration outageTolerance) {
+    KeyCacheConfig d = DEFAULTS;
+    Duration ttl = Checks.duration("cache_ttl", cacheTtl, d.cacheTtl(), Duration.ofSeconds(10), Duration.ofDays(1));
+    Duration ahead = Checks.duration("refresh_ahead", refreshAhead, d.refreshAhead(), Duration.ofSeconds(1),
+        Duration.ofHours(1));
+    Duration refetch = Checks.duration("min_refetch_interval", minRefetchInterval, d.minRefetchInterval(),
+        Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration timeout = Checks.duration("http_timeout", httpTimeout, d.httpTimeout(), Duration.ofMillis(100),
+        Duration.ofSeconds(30));
+    int maxSize = Checks.integer("max_response_size", maxResponseSize, d.maxResponseBytes(), 1024, 16 << 20);
+    Duration outage = Checks.duration("outage_tolerance", outageTolerance, d.outageTolerance(), Duration.ZERO,
+        Duration.ofDays(30));
+    try {
+      return new KeyCacheConfig(ttl, ahead, refetch, timeout, maxSize, outage);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("cache_ttl", e.getMessage());
+    }
   }
 }

@@ -146,7 +146,7 @@ class ConfigLoaderTest {
   @Test
   void duplicateKeysAreRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("listen: a:1\nlisten: b:2\n" + MINIMAL, dir));
-    assertEquals("line 2, column 1: not valid YAML: found duplicate key listen", e.getMessage());
+    assertEquals("line 2, column 7: not valid YAML: found duplicate key listen", e.getMessage());
   }
 
   @Test
@@ -162,6 +162,29 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
     assertEquals(file + ": bogus: unknown key", e.getMessage());
     assertFalse(e.getMessage().contains("'string'"), e.getMessage());
+  }
+
+  @Test
+  void wrongShapesAreNamed() {
+    assertError("tls: expected a mapping of keys to values", MINIMAL.replace("tls:\n  cert: server.pem\n  key: server.key\n",
+        "tls: [server.pem]\n"));
+    assertError("auth.issuers[0].audiences[0]: expected a single value",
+        MINIMAL.replace("audiences: [api]", "audiences: [{name: api}]"));
+    assertError("limits.max_concurrent_streams: expected a whole number, got 'many'",
+        MINIMAL + "limits:\n  max_concurrent_streams: many\n");
+    assertError("shutdown.grace: expected a duration with a unit, such as 500ms, 30s, 10m, 1h or 2d, got '10'",
+        MINIMAL + "shutdown:\n  grace: 10\n");
+  }
+
+  @Test
+  void unknownKeyDeepInAListItemIsNamedWithItsIndex() {
+    assertError("auth.issuers[0].keys.cache_tl: unknown key (did you mean cache_ttl?)",
+        MINIMAL.replace("      jwks_file: keys.json", "      jwks_url: https://idp.example/jwks\n      keys:\n        cache_tl: 5m"));
+  }
+
+  @Test
+  void emptyFileNamesTheFirstRequiredKey() {
+    assertError("tls.cert: is required (PEM certificate chain)", "# nothing yet\n");
   }
 
   private void assertError(String expected, String yaml) {
