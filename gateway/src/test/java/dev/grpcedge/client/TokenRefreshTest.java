@@ -108,8 +108,9 @@ class TokenRefreshTest {
       Thread.sleep(50);
     }
     int issued = env.provider().tokensIssued() - before;
-    // 12 s of 6 s tokens refreshed 3 s before expiry: about 4; one per call would be ~200.
-    assertTrue(issued >= 3 && issued <= 6, issued + " tokens for " + calls + " calls");
+    // 12 s of 6 s tokens refreshed 3 s before expiry: about 5; one per call would be ~200. A loaded machine (the
+    // whole suite on 2 cores) stretches the run and adds a refresh or two: 7 was seen in CI.
+    assertTrue(issued >= 3 && issued <= 9, issued + " tokens for " + calls + " calls");
   }
 
   @Test
