@@ -36,6 +36,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--listen", description = "HOST:PORT to listen on; overrides the config and GRPC_EDGE_LISTEN.")
   String listen;
 
+  @Option(names = "--web-listen", description = "HOST:PORT of the web listener (gRPC-Web); overrides the config and"
+      + " GRPC_EDGE_WEB_LISTEN.")
+  String webListen;
+
   @Option(names = "--log-level", description = "TRACE, DEBUG, INFO, WARN or ERROR; overrides the config and GRPC_EDGE_LOG_LEVEL.")
   String logLevel;
 
@@ -47,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     GatewayServer server;
     try {
-      GatewayConfig cfg = overridden(ConfigLoader.load(file), listen, logLevel, System.getenv());
+      GatewayConfig cfg = overridden(ConfigLoader.load(file), listen, webListen, logLevel, System.getenv());
       Logging.configure(cfg.logLevel());
       server = GatewayServer.start(cfg);
     } catch (ConfigException e) {
@@ -71,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   private int check(Path file) {
     try {
-      ServeCheck.run(overridden(ConfigLoader.load(file), listen, logLevel, System.getenv()), file, System.out);
+      ServeCheck.run(overridden(ConfigLoader.load(file), listen, webListen, logLevel, System.getenv()), file, System.out);
       return 0;
     } catch (ConfigException e) {
       System.err.println("grpc-edge serve --check: " + e.inFile(file).getMessage());
@@ -91,6 +95,20 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** Applies, in rising order of precedence, the environment and then the flags over the config file. */
   static GatewayConfig overridden(GatewayConfig cfg, String listenFlag, String logLevelFlag, Map<String, String> env) {
+    return overridden(cfg, listenFlag, null, logLevelFlag, env);
+  }
+
+  /** As above, with the web listener's address ({@code --web-listen}, then {@code GRPC_EDGE_WEB_LISTEN}). */
+  static GatewayConfig overridden(GatewayConfig cfg, String listenFlag, String webListenFlag, String logLevelFlag,
+      Map<String, String> env) {
+    String webText = webListenFlag != null ? webListenFlag : env.get("GRPC_EDGE_WEB_LISTEN");
+    if (webText != null && !webText.isBlank()) {
+      try {
+        cfg = cfg.withWeb(cfg.web().withListen(ListenAddress.parse(webText)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(webListenFlag != null ? "--web-listen" : "GRPC_EDGE_WEB_LISTEN", e.getMessage());
+      }
+    }
     String listenText = listenFlag != null ? listenFlag : env.get("GRPC_EDGE_LISTEN");
     if (listenText != null && !listenText.isBlank()) {
       try {

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param limits transport limits
  * @param logLevel root log level (TRACE, DEBUG, INFO, WARN, ERROR)
  * @param shutdownGrace how long in-flight calls may run after SIGTERM before they are cancelled
+ * @param web the web listener (gRPC-Web and Connect), or {@link WebConfig#OFF}
  */
 public record GatewayConfig(
     ListenAddress listen,
@@ -22,7 +23,8 @@ public record GatewayConfig(
     AuthConfig auth,
     LimitsConfig limits,
     String logLevel,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    WebConfig web) {
   public GatewayConfig {
     requireNonNull(listen, "listen");
     requireNonNull(tls, "tls");
@@ -30,14 +32,25 @@ public record GatewayConfig(
     requireNonNull(limits, "limits");
     requireNonNull(logLevel, "log.level");
     requireNonNull(shutdownGrace, "shutdown.grace");
+    requireNonNull(web, "web");
+  }
+
+  /** Without a web listener. */
+  public GatewayConfig(ListenAddress listen, TlsConfig tls, AuthConfig auth, LimitsConfig limits, String logLevel,
+      Duration shutdownGrace) {
+    this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF);
   }
 
   public GatewayConfig withListen(ListenAddress newListen) {
-    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace);
+    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web);
   }
 
   public GatewayConfig withLogLevel(String newLevel) {
-    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace);
+    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web);
+  }
+
+  public GatewayConfig withWeb(WebConfig newWeb) {
+    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb);
   }
 
   /** Log levels accepted in {@code log.level}. */
@@ -56,7 +69,8 @@ public record GatewayConfig(
   @JsonCreator
   static GatewayConfig bind(@JsonProperty("listen") ListenAddress listen, @JsonProperty("tls") TlsConfig tls,
       @JsonProperty("auth") AuthConfig auth, @JsonProperty("limits") LimitsConfig limits,
-      @JsonProperty("log") LogSection log, @JsonProperty("shutdown") ShutdownSection shutdown) {
+      @JsonProperty("log") LogSection log, @JsonProperty("shutdown") ShutdownSection shutdown,
+      @JsonProperty("web") WebConfig web) {
     if (tls == null) {
       throw new ConfigException("tls.cert", "is required (PEM certificate chain)");
     }
@@ -82,7 +96,7 @@ public record GatewayConfig(
     }
     return new GatewayConfig(listen == null ? new ListenAddress("127.0.0.1", 8443) : listen, tls, a, l,
         log == null || log.level() == null ? "INFO" : log.level().name(),
-        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace());
+        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web);
   }
 
   /** The {@code log} section. */

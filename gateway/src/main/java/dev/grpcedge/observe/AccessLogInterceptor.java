@@ -28,6 +28,12 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
   private static final Attributes.Key<ConnectionFields> CONNECTION = Attributes.Key.create("grpc-edge.access-log");
 
+  /**
+   * How a bridged call came in ({@code grpc-web origin=https://app.example}), for its access line as
+   * {@code protocol=...}; native calls have none.
+   */
+  public static final Attributes.Key<String> VIA = Attributes.Key.create("grpc-edge.via");
+
   private final AccessLogWriter writer;
 
   public AccessLogInterceptor(AccessLogWriter writer) {
@@ -52,7 +58,8 @@ public final class AccessLogInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     ConnectionFields connection = call.getAttributes().get(CONNECTION);
     CallRecord record = new CallRecord(writer, call.getMethodDescriptor().getFullMethodName(),
-        connection != null ? connection : ConnectionFields.of(call.getAttributes()), System.nanoTime());
+        connection != null ? connection : ConnectionFields.of(call.getAttributes()), System.nanoTime(),
+        call.getAttributes().get(VIA));
     ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
       @Override
       public void request(int numMessages) {
@@ -131,7 +138,10 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     Status finalStatus;
     long hundredths;
 
-    CallRecord(AccessLogWriter writer, String method, ConnectionFields connection, long startNanos) {
+    final String via;
+
+    CallRecord(AccessLogWriter writer, String method, ConnectionFields connection, long startNanos, String via) {
+      this.via = via;
       this.writer = writer;
       this.method = method;
       this.connection = connection;
@@ -167,6 +177,9 @@ public final class AccessLogInterceptor implements ServerInterceptor {
           .append(" in=").append(messagesIn)
           .append(" out=").append(messagesOut)
           .append(connection.clientCert());
+      if (via != null) {
+        line.append(" protocol=").append(safe(via));
+      }
       String description = finalStatus.getDescription();
       if (description != null) {
         line.append(" desc=\"").append(safe(description)).append('"');

@@ -24,6 +24,7 @@ import dev.grpcedge.tls.TlsContexts;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerTransportFilter;
 import io.grpc.ServiceDescriptor;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -66,10 +67,12 @@ public final class GatewayServer implements AutoCloseable {
   private final IssuerKeys keys;
   private final AccessLogWriter accessLines;
   private final ExecutorService offload;
+  private final Web web;
 
   private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
       GreeterService greeter, Duration grace, CertificateReloader tls, ScheduledExecutorService reloads,
-      IssuerKeys keys, AccessLogWriter accessLines, ExecutorService offload) {
+      IssuerKeys keys, AccessLogWriter accessLines, ExecutorService offload, Web web) {
+    this.web = web;
     this.tls = tls;
     this.reloads = reloads;
     this.server = server;
@@ -108,13 +111,14 @@ public final class GatewayServer implements AutoCloseable {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
         .sslContext(tls.sslContext())
         .directExecutor()
-        // Per connection rather than per call: the client certificate, the access line's connection fields (after
-        // the certificate, which they name), and the last token verified.
-        .addTransportFilter(new PeerCertificates())
-        .addTransportFilter(AccessLogInterceptor.connectionFilter())
-        .addTransportFilter(LastToken.filter())
         // Authentication leaves the principal in a slot of the call's own context.
         .addStreamTracerFactory(AuthContext.slots());
+    // Per connection rather than per call: the client certificate, the access line's connection fields (after
+    // the certificate, which they name), and the last token verified. The web listener runs the same filters on
+    // each browser connection.
+    List<ServerTransportFilter> transportFilters =
+        List.of(new PeerCertificates(), AccessLogInterceptor.connectionFilter(), LastToken.filter());
+    transportFilters.forEach(builder::addTransportFilter);
     applyLimits(builder, config.limits());
     // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.
     // As many lines as the asynchronous appender used to queue before callers wait.
@@ -123,10 +127,12 @@ public final class GatewayServer implements AutoCloseable {
     var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes(), offload);
     var authorization = new AuthorizationInterceptor(policy);
     var streamExpiry = new StreamExpiryInterceptor(policy, config.auth().clockSkew(), scheduler, Clock.systemUTC());
+    // The one chain, for every way in: native gRPC here, gRPC-Web through the web bridge's in-process server.
+    List<ServerServiceDefinition> services = new java.util.ArrayList<>();
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
-      builder.addService(
-          ServerInterceptors.intercept(service, streamExpiry, authorization, authentication, accessLog));
+      services.add(ServerInterceptors.intercept(service, streamExpiry, authorization, authentication, accessLog));
     }
+    services.forEach(builder::addService);
     Server server = builder.build();
     try {
       server.start();
@@ -137,6 +143,18 @@ public final class GatewayServer implements AutoCloseable {
       keys.close();
       accessLines.close();
       throw new UncheckedIOException(bindFailure(config.listen(), e), e);
+    }
+    Web web;
+    try {
+      web = Web.start(config, tls, services, transportFilters);
+    } catch (IOException e) {
+      server.shutdownNow();
+      scheduler.shutdownNow();
+      reloads.shutdownNow();
+      offload.shutdownNow();
+      keys.close();
+      accessLines.close();
+      throw new UncheckedIOException(bindFailure(config.web().listen(), e), e);
     }
     health.setStatus("", ServingStatus.SERVING);
     if (!uncovered.isEmpty()) {
@@ -149,9 +167,13 @@ public final class GatewayServer implements AutoCloseable {
         server.getListenSockets().get(0), String.join("/", TlsContexts.PROTOCOLS), TlsContexts.describe(provider),
         cert.subject(), cert.serial(), cert.notAfter(), config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT),
         Durations.format(config.tls().reloadInterval()));
+    if (web != null) {
+      log.info("web listener (gRPC-Web) on {} (TLS with the same certificate, ALPN h2 and http/1.1; origins {})",
+          Web.address(config, web), config.web().allowedOrigins().isEmpty() ? "none" : config.web().allowedOrigins());
+    }
     tls.start(reloads);
     return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads, keys,
-        accessLines, offload);
+        accessLines, offload, web);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -202,6 +224,11 @@ public final class GatewayServer implements AutoCloseable {
         .map(m -> m.getMethodDescriptor().getFullMethodName()).toList();
   }
 
+  /** The web listener's port, or -1 without one. */
+  public int webPort() {
+    return web == null ? -1 : web.listener().port();
+  }
+
   /** The port actually bound (useful with port 0). */
   public int port() {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
@@ -223,6 +250,10 @@ public final class GatewayServer implements AutoCloseable {
   public boolean drain() {
     log.info("draining: refusing new calls, waiting up to {} for in-flight calls", Durations.format(grace));
     health.enterTerminalState();
+    if (web != null) {
+      // New browser requests are refused with the connection; calls already bridged drain with the server's.
+      web.listener().close();
+    }
     server.shutdown();
     boolean clean;
     try {
@@ -234,6 +265,9 @@ public final class GatewayServer implements AutoCloseable {
     if (!clean) {
       log.warn("grace period of {} is over; cancelling the calls still running", Durations.format(grace));
       server.shutdownNow();
+    }
+    if (web != null) {
+      web.close();
     }
     scheduler.shutdownNow();
     reloads.shutdownNow();
@@ -252,6 +286,9 @@ public final class GatewayServer implements AutoCloseable {
   /** Stops at once, cancelling in-flight calls. */
   @Override
   public void close() {
+    if (web != null) {
+      web.close();
+    }
     server.shutdownNow();
     scheduler.shutdownNow();
     reloads.shutdownNow();

@@ -29,6 +29,7 @@ public final class CertificateReloader implements AutoCloseable {
   private final Clock clock;
   private final List<java.nio.file.Path> files;
   private final ReloadingSslContext context;
+  private final ReloadingSslContext webContext;
   private volatile CertificateStatus status;
   private FileFingerprint served;
   private FileFingerprint lastFailure;
@@ -43,7 +44,9 @@ public final class CertificateReloader implements AutoCloseable {
     this.served = FileFingerprint.of(files);
     Instant now = clock.instant();
     TlsMaterial material = TlsMaterial.load(config, now);
-    this.context = new ReloadingSslContext(build(material));
+    this.context = new ReloadingSslContext(build(material, TlsContexts.Alpn.GRPC));
+    // The web listener serves the same material, offering http/1.1 beside h2 for browsers.
+    this.webContext = new ReloadingSslContext(build(material, TlsContexts.Alpn.WEB));
     this.status = CertificateStatus.of(material.certificate().leaf(), now);
   }
 
@@ -60,6 +63,11 @@ public final class CertificateReloader implements AutoCloseable {
   /** The context to give the server; its engines always come from the newest good material. */
   public SslContext sslContext() {
     return context;
+  }
+
+  /** The same certificate for the web listener (ALPN h2 and http/1.1), reloaded with the gRPC listener's. */
+  public SslContext webSslContext() {
+    return webContext;
   }
 
   /** The certificate new handshakes are served with. */
@@ -92,9 +100,11 @@ public final class CertificateReloader implements AutoCloseable {
     }
     TlsMaterial material;
     SslContext next;
+    SslContext nextWeb;
     try {
       material = TlsMaterial.load(config, clock.instant());
-      next = build(material);
+      next = build(material, TlsContexts.Alpn.GRPC);
+      nextWeb = build(material, TlsContexts.Alpn.WEB);
     } catch (RuntimeException e) {
       // TlsException names the file; anything else (e.g. from the TLS provider) is refused the same way.
       if (!now.equals(lastFailure)) {
@@ -108,6 +118,7 @@ public final class CertificateReloader implements AutoCloseable {
     CertificateStatus previous = status;
     status = CertificateStatus.of(material.certificate().leaf(), clock.instant());
     context.swap(next);
+    webContext.swap(nextWeb);
     served = now;
     lastFailure = null;
     log.info("TLS reloaded: certificate {} serial {} expires {} (was serial {}){}", status.subject(), status.serial(),
@@ -130,8 +141,8 @@ public final class CertificateReloader implements AutoCloseable {
     }
   }
 
-  private SslContext build(TlsMaterial material) {
-    return TlsContexts.server(material.certificate(), provider, config.clientAuth(), material.clientCas());
+  private SslContext build(TlsMaterial material, TlsContexts.Alpn alpn) {
+    return TlsContexts.server(material.certificate(), provider, config.clientAuth(), material.clientCas(), alpn);
   }
 
   /** Stops polling; established connections are not affected. */

@@ -5,6 +5,8 @@ import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
@@ -60,6 +62,12 @@ public final class TlsContexts {
         + "; set tls.allow_jdk_fallback: true to run on the JDK provider", cause);
   }
 
+  /** What a listener offers in ALPN: native gRPC (h2 alone), or the web bridge (h2 and http/1.1, for browsers). */
+  public enum Alpn {
+    GRPC,
+    WEB
+  }
+
   /** A server context for {@code certificate} on {@code provider}, with ALPN h2, TLS 1.2+ and AEAD ciphers. */
   public static SslContext server(ServerCertificate certificate, SslProvider provider) {
     return server(certificate, provider, TlsConfig.ClientAuth.NONE, List.of());
@@ -71,6 +79,12 @@ public final class TlsContexts {
    */
   public static SslContext server(ServerCertificate certificate, SslProvider provider,
       TlsConfig.ClientAuth clientAuth, List<X509Certificate> clientCas) {
+    return server(certificate, provider, clientAuth, clientCas, Alpn.GRPC);
+  }
+
+  /** As {@link #server(ServerCertificate, SslProvider, TlsConfig.ClientAuth, List)}, offering {@code alpn}. */
+  public static SslContext server(ServerCertificate certificate, SslProvider provider,
+      TlsConfig.ClientAuth clientAuth, List<X509Certificate> clientCas, Alpn alpn) {
     try {
       SslContextBuilder builder = SslContextBuilder.forServer(
           certificate.key(), certificate.chain().toArray(new X509Certificate[0]));
@@ -78,7 +92,13 @@ public final class TlsContexts {
         builder.trustManager(clientCas.toArray(new X509Certificate[0]))
             .clientAuth(clientAuth == TlsConfig.ClientAuth.REQUIRE ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
       }
-      return GrpcSslContexts.configure(builder, provider)
+      SslContextBuilder configured = alpn == Alpn.GRPC ? GrpcSslContexts.configure(builder, provider)
+          : builder.sslProvider(provider).applicationProtocolConfig(new ApplicationProtocolConfig(
+              ApplicationProtocolConfig.Protocol.ALPN,
+              ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+              ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+              ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+      return configured
           .protocols(PROTOCOLS)
           .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
           .build();

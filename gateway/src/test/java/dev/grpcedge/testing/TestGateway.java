@@ -56,6 +56,11 @@ public final class TestGateway implements AutoCloseable {
     return server.port();
   }
 
+  /** The web listener's port (a {@link Builder#web} gateway). */
+  public int webPort() {
+    return server.webPort();
+  }
+
   public String target() {
     return "localhost:" + port();
   }
@@ -117,6 +122,7 @@ public final class TestGateway implements AutoCloseable {
     private TestPki pki;
     private String issuers;
     private String extraIssuers = "";
+    private String web = "";
 
     Builder(Path dir) {
       this.dir = dir;
@@ -174,6 +180,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** A web listener on an ephemeral port; {@code yamlKeys} (indented by two spaces) go under {@code web}. */
+    public Builder web(String yamlKeys) {
+      this.web = "web:\n  listen: 127.0.0.1:0\n" + yamlKeys;
+      return this;
+    }
+
     public Builder shutdownGrace(String duration) {
       this.grace = duration;
       return this;
@@ -200,8 +212,9 @@ public final class TestGateway implements AutoCloseable {
           %s
           shutdown:
             grace: %s
+          %s
           """.formatted(certFile, keyFile, tlsExtra, authExtra, issuersYaml(), rules,
-              limits.isEmpty() ? "  {}" : limits, grace)
+              limits.isEmpty() ? "  {}" : limits, grace, web)
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);

@@ -1,0 +1,159 @@
+package dev.grpcedge.web;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One browser request, on an HTTP/1.1 connection or an HTTP/2 stream: the origin is checked first (an origin not
+ * on the list is refused before authentication), preflights are answered here, anything that is not a gRPC-Web
+ * POST to {@code /package.Service/Method} gets the HTTP status that says why, and the rest becomes a
+ * {@link BridgeCall}. Bad input fails that request only; the connection stays usable where HTTP allows.
+ */
+final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Pattern METHOD_PATH = Pattern.compile("/[A-Za-z_][\\w.]*/[A-Za-z_]\\w*");
+
+  private final WebBridge bridge;
+  private final boolean http1;
+  private BridgeCall current;
+
+  WebCallHandler(WebBridge bridge, boolean http1) {
+    this.bridge = bridge;
+    this.http1 = http1;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = !http1 || HttpUtil.isKeepAlive(request);
+    if (request.decoderResult().isFailure()) {
+      // Oversized or malformed headers: HTTP/1.1 cannot read on after them.
+      plain(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers cannot be read", false, null);
+      return;
+    }
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (!bridge.cors().allows(origin)) {
+      plain(ctx, HttpResponseStatus.FORBIDDEN, "origin not allowed", keepAlive, null);
+      return;
+    }
+    HttpHeaders cors = bridge.cors().responseHeaders(origin);
+    if (request.method().equals(HttpMethod.OPTIONS)) {
+      preflight(ctx, request, origin, keepAlive);
+      return;
+    }
+    if (!request.method().equals(HttpMethod.POST)) {
+      plain(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "gRPC-Web calls are POST", keepAlive,
+          cors.set(HttpHeaderNames.ALLOW, "POST"));
+      return;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    if (!METHOD_PATH.matcher(path).matches()) {
+      plain(ctx, HttpResponseStatus.NOT_FOUND, "not a gRPC method path: /package.Service/Method", keepAlive, cors);
+      return;
+    }
+    WebProtocol protocol = WebProtocol.of(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    if (protocol == null) {
+      plain(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "content-type must be application/grpc-web(+proto) or application/grpc-web-text(+proto)", keepAlive, cors);
+      return;
+    }
+    List<byte[]> messages;
+    Metadata metadata;
+    try {
+      ByteBuf body = protocol.text() ? Frames.decodeText(request.content()) : request.content().retain();
+      try {
+        messages = Frames.messages(body, bridge.maxMessageBytes());
+      } finally {
+        body.release();
+      }
+      metadata = WebHeaders.toMetadata(request.headers());
+    } catch (Frames.Malformed e) {
+      trailersOnly(ctx, protocol, cors, e.status, keepAlive);
+      return;
+    }
+    String id = bridge.callers().register(bridge.caller(ctx.channel(), protocol, origin));
+    metadata.put(BridgedCallers.ID, id);
+    if (http1) {
+      // One call at a time on an HTTP/1.1 connection: the next request is read once this answer is written.
+      ctx.channel().config().setAutoRead(false);
+    }
+    current = new BridgeCall(ctx, protocol, cors, keepAlive, () -> {
+      bridge.callers().forget(id);
+      if (http1) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    });
+    current.start(bridge.channel(), path.substring(1), metadata,
+        bridge.deadlineNanos(WebHeaders.timeoutNanos(request.headers().get("grpc-timeout"))), messages);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (current != null) {
+      current.cancel("the browser went away");
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (current != null) {
+      current.writable();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  private void preflight(ChannelHandlerContext ctx, FullHttpRequest request, String origin, boolean keepAlive) {
+    String method = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+    if (origin == null || !"POST".equals(method)) {
+      plain(ctx, HttpResponseStatus.FORBIDDEN, "preflight for POST from an allowed origin only", keepAlive, null);
+      return;
+    }
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+    response.headers().add(bridge.cors().preflightHeaders(origin));
+    send(ctx, response, keepAlive);
+  }
+
+  private static void trailersOnly(ChannelHandlerContext ctx, WebProtocol protocol, HttpHeaders cors, Status status,
+      boolean keepAlive) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, protocol.responseType).add(cors);
+    WebHeaders.addStatus(response.headers(), status);
+    send(ctx, response, keepAlive);
+  }
+
+  private static void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean keepAlive,
+      HttpHeaders extra) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    if (extra != null) {
+      response.headers().add(extra);
+    }
+    send(ctx, response, keepAlive);
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    var written = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

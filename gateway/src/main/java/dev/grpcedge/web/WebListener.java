@@ -1,0 +1,119 @@
+package dev.grpcedge.web;
+
+import dev.grpcedge.config.LimitsConfig;
+import dev.grpcedge.config.ListenAddress;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The web listener: TLS with the gRPC listener's certificate (and its hot reload), then HTTP/2 or HTTP/1.1 as ALPN
+ * chose, each request aggregated (a browser's request body is whole) and handed to a {@link WebCallHandler}.
+ */
+public final class WebListener implements AutoCloseable {
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Channel server;
+
+  private WebListener(EventLoopGroup boss, EventLoopGroup workers, Channel server) {
+    this.boss = boss;
+    this.workers = workers;
+    this.server = server;
+  }
+
+  /** Binds {@code listen}; an address in use is an {@link IOException} saying so. */
+  public static WebListener start(ListenAddress listen, SslContext tls, WebBridge bridge, LimitsConfig limits)
+      throws IOException {
+    EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("grpc-edge-web-accept", true));
+    EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("grpc-edge-web", true));
+    try {
+      Channel server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              addTls(ch.pipeline(), tls, ch, limits);
+              addProtocolSwitch(ch.pipeline(), bridge, limits);
+            }
+          })
+          .bind(listen.toSocketAddress()).syncUninterruptibly().channel();
+      return new WebListener(boss, workers, server);
+    } catch (RuntimeException e) {
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      if (e.getCause() instanceof BindException || e instanceof io.netty.channel.ChannelException) {
+        throw new IOException("cannot bind " + listen, e);
+      }
+      throw e;
+    }
+  }
+
+  /** BoringSSL with the reloading context; a connection that does not finish its handshake in time is closed. */
+  private static void addTls(ChannelPipeline p, SslContext tls, SocketChannel ch, LimitsConfig limits) {
+    SslHandler handler = tls.newHandler(ch.alloc());
+    handler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
+    p.addLast("tls", handler);
+  }
+
+  /** ALPN: h2 gets an HTTP/2 codec with a child channel per stream; anything else HTTP/1.1. */
+  private static void addProtocolSwitch(ChannelPipeline p, WebBridge bridge, LimitsConfig limits) {
+    int maxBody = bridge.maxMessageBytes() / 3 * 4 + 1024;
+    p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+      @Override
+      protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+          ctx.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer()
+              .initialSettings(Http2Settings.defaultSettings()
+                  .maxConcurrentStreams(limits.maxConcurrentStreams())
+                  .maxHeaderListSize(limits.maxMetadataBytes()))
+              .build());
+          ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel stream) {
+              stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                  new HttpObjectAggregator(maxBody), new WebCallHandler(bridge, false));
+            }
+          }));
+        } else {
+          ctx.pipeline().addLast("http1", new HttpServerCodec(4096, limits.maxMetadataBytes(), 8192))
+              .addLast("keep-alive", new HttpServerKeepAliveHandler())
+              .addLast("aggregate", new HttpObjectAggregator(maxBody))
+              .addLast("calls", new WebCallHandler(bridge, true));
+        }
+      }
+    });
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+  }
+}
