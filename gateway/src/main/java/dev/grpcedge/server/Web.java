@@ -39,7 +39,7 @@ record Web(Server inProcess, WebBridge bridge, WebListener listener) implements 
     Server inProcess = builder.build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     WebBridge bridge = new WebBridge(channel, callers, transportFilters, config.web(),
-        config.limits().maxInboundMessageBytes());
+        config.limits().maxInboundMessageBytes(), chained);
     try {
       return new Web(inProcess, bridge, WebListener.start(config.web().listen(), tls.webSslContext(), bridge,
           config.limits()));

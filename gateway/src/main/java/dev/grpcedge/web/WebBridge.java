@@ -27,13 +27,15 @@ public final class WebBridge implements AutoCloseable {
   private final Cors cors;
   private final long maxTimeoutNanos;
   private final int maxMessageBytes;
+  private final JsonCodec json;
 
   /**
    * @param channel to the in-process server that has {@code callers} outermost
    * @param transportFilters the native listener's filters, run on each browser connection's attributes
    */
   public WebBridge(ManagedChannel channel, BridgedCallers callers, List<ServerTransportFilter> transportFilters,
-      WebConfig config, int maxMessageBytes) {
+      WebConfig config, int maxMessageBytes, List<io.grpc.ServerServiceDefinition> services) {
+    this.json = new JsonCodec(services);
     this.channel = channel;
     this.callers = callers;
     this.transportFilters = List.copyOf(transportFilters);
@@ -52,6 +54,10 @@ public final class WebBridge implements AutoCloseable {
 
   Cors cors() {
     return cors;
+  }
+
+  JsonCodec json() {
+    return json;
   }
 
   int maxMessageBytes() {

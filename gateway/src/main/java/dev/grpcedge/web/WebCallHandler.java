@@ -69,22 +69,22 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
     WebProtocol protocol = WebProtocol.of(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     if (protocol == null) {
-      plain(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-          "content-type must be application/grpc-web(+proto) or application/grpc-web-text(+proto)", keepAlive, cors);
+      plain(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "content-type must be application/grpc-web(+proto),"
+          + " application/grpc-web-text(+proto), or Connect's application/proto, application/json,"
+          + " application/connect+proto or application/connect+json", keepAlive, cors);
       return;
     }
+    String method = path.substring(1);
     List<byte[]> messages;
     Metadata metadata;
+    long timeout;
     try {
-      ByteBuf body = protocol.text() ? Frames.decodeText(request.content()) : request.content().retain();
-      try {
-        messages = Frames.messages(body, bridge.maxMessageBytes());
-      } finally {
-        body.release();
-      }
+      messages = messages(protocol, method, request);
       metadata = WebHeaders.toMetadata(request.headers());
+      timeout = protocol.grpcWeb() ? WebHeaders.timeoutNanos(request.headers().get("grpc-timeout"))
+          : connectTimeoutNanos(request.headers());
     } catch (Frames.Malformed e) {
-      trailersOnly(ctx, protocol, cors, e.status, keepAlive);
+      refuse(ctx, protocol, cors, e.status, keepAlive);
       return;
     }
     String id = bridge.callers().register(bridge.caller(ctx.channel(), protocol, origin));
@@ -93,14 +93,57 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       // One call at a time on an HTTP/1.1 connection: the next request is read once this answer is written.
       ctx.channel().config().setAutoRead(false);
     }
-    current = new BridgeCall(ctx, protocol, cors, keepAlive, () -> {
+    current = new BridgeCall(ctx, Answer.of(ctx, protocol, cors, method, bridge.json()), keepAlive, () -> {
       bridge.callers().forget(id);
       if (http1) {
         ctx.channel().config().setAutoRead(true);
       }
     });
-    current.start(bridge.channel(), path.substring(1), metadata,
-        bridge.deadlineNanos(WebHeaders.timeoutNanos(request.headers().get("grpc-timeout"))), messages);
+    current.start(bridge.channel(), method, metadata, bridge.deadlineNanos(timeout), messages);
+  }
+
+  /** The request's messages as the protocol carries them: frames, envelopes, or (Connect unary) the body itself. */
+  private List<byte[]> messages(WebProtocol protocol, String method, FullHttpRequest request) throws Frames.Malformed {
+    if (protocol.json && !bridge.json().knows(method)) {
+      throw new Frames.Malformed(Status.UNIMPLEMENTED.withDescription("JSON needs a method the gateway knows;"
+          + " use application/proto"));
+    }
+    if (protocol.connectUnary()) {
+      String version = request.headers().get("connect-protocol-version");
+      if (version != null && !version.equals("1")) {
+        throw new Frames.Malformed(Status.INVALID_ARGUMENT.withDescription("connect-protocol-version must be 1"));
+      }
+      if (request.content().readableBytes() > bridge.maxMessageBytes()) {
+        throw new Frames.Malformed(Status.RESOURCE_EXHAUSTED.withDescription("message of "
+            + request.content().readableBytes() + " bytes is larger than the limit of " + bridge.maxMessageBytes()));
+      }
+      String json = protocol.json ? request.content().toString(StandardCharsets.UTF_8) : null;
+      return List.of(json != null ? bridge.json().request(method, json) : io.netty.buffer.ByteBufUtil.getBytes(
+          request.content()));
+    }
+    ByteBuf body = protocol.text() ? Frames.decodeText(request.content()) : request.content().retain();
+    try {
+      List<byte[]> messages = Frames.messages(body, bridge.maxMessageBytes());
+      if (!protocol.json) {
+        return messages;
+      }
+      List<byte[]> binary = new java.util.ArrayList<>(messages.size());
+      for (byte[] m : messages) {
+        binary.add(bridge.json().request(method, new String(m, StandardCharsets.UTF_8)));
+      }
+      return binary;
+    } finally {
+      body.release();
+    }
+  }
+
+  /** {@code Connect-Timeout-Ms}: at most 10 digits of milliseconds; -1 when absent or wrongly written. */
+  private static long connectTimeoutNanos(HttpHeaders headers) {
+    String ms = headers.get("connect-timeout-ms");
+    if (ms == null || ms.isEmpty() || ms.length() > 10 || !ms.chars().allMatch(Character::isDigit)) {
+      return -1;
+    }
+    return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Long.parseLong(ms));
   }
 
   @Override
@@ -130,12 +173,13 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     send(ctx, response, keepAlive);
   }
 
-  private static void trailersOnly(ChannelHandlerContext ctx, WebProtocol protocol, HttpHeaders cors, Status status,
+  /** A request refused before its call: answered as the protocol answers a call that failed. */
+  private static void refuse(ChannelHandlerContext ctx, WebProtocol protocol, HttpHeaders cors, Status status,
       boolean keepAlive) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, protocol.responseType).add(cors);
-    WebHeaders.addStatus(response.headers(), status);
-    send(ctx, response, keepAlive);
+    var written = Answer.of(ctx, protocol, cors, null, null).close(status, new Metadata(), new Metadata());
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   private static void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean keepAlive,
