@@ -102,39 +102,14 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     current.start(bridge.channel(), method, metadata, bridge.deadlineNanos(timeout), messages);
   }
 
-  /** The request's messages as the protocol carries them: frames, envelopes, or (Connect unary) the body itself. */
   private List<byte[]> messages(WebProtocol protocol, String method, FullHttpRequest request) throws Frames.Malformed {
-    if (protocol.json && !bridge.json().knows(method)) {
-      throw new Frames.Malformed(Status.UNIMPLEMENTED.withDescription("JSON needs a method the gateway knows;"
-          + " use application/proto"));
-    }
     if (protocol.connectUnary()) {
       String version = request.headers().get("connect-protocol-version");
       if (version != null && !version.equals("1")) {
         throw new Frames.Malformed(Status.INVALID_ARGUMENT.withDescription("connect-protocol-version must be 1"));
       }
-      if (request.content().readableBytes() > bridge.maxMessageBytes()) {
-        throw new Frames.Malformed(Status.RESOURCE_EXHAUSTED.withDescription("message of "
-            + request.content().readableBytes() + " bytes is larger than the limit of " + bridge.maxMessageBytes()));
-      }
-      String json = protocol.json ? request.content().toString(StandardCharsets.UTF_8) : null;
-      return List.of(json != null ? bridge.json().request(method, json) : io.netty.buffer.ByteBufUtil.getBytes(
-          request.content()));
     }
-    ByteBuf body = protocol.text() ? Frames.decodeText(request.content()) : request.content().retain();
-    try {
-      List<byte[]> messages = Frames.messages(body, bridge.maxMessageBytes());
-      if (!protocol.json) {
-        return messages;
-      }
-      List<byte[]> binary = new java.util.ArrayList<>(messages.size());
-      for (byte[] m : messages) {
-        binary.add(bridge.json().request(method, new String(m, StandardCharsets.UTF_8)));
-      }
-      return binary;
-    } finally {
-      body.release();
-    }
+    return RequestBodies.messages(protocol, method, request.content(), bridge.json(), bridge.maxMessageBytes());
   }
 
   /** {@code Connect-Timeout-Ms}: at most 10 digits of milliseconds; -1 when absent or wrongly written. */
