@@ -28,6 +28,12 @@ public final class WebClient {
   private final int port;
 
   public WebClient(int port, Path caFile, HttpClient.Version version) throws Exception {
+    this(port, caFile, version, null);
+  }
+
+  /** As above, presenting {@code clientCertificate} (its key and certificate) when the server asks for one. */
+  public WebClient(int port, Path caFile, HttpClient.Version version, TestPki.Issued clientCertificate)
+      throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     try (InputStream pem = Files.newInputStream(caFile)) {
@@ -36,7 +42,18 @@ public final class WebClient {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, tmf.getTrustManagers(), null);
+    javax.net.ssl.KeyManager[] keys = null;
+    if (clientCertificate != null) {
+      KeyStore identity = KeyStore.getInstance("PKCS12");
+      identity.load(null, null);
+      identity.setKeyEntry("client", clientCertificate.keys().getPrivate(), new char[0],
+          new java.security.cert.Certificate[] {clientCertificate.certificate()});
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(identity, new char[0]);
+      keys = kmf.getKeyManagers();
+    }
+    tls.init(keys, tmf.getTrustManagers(), null);
     this.http = HttpClient.newBuilder().sslContext(tls).version(version).connectTimeout(Duration.ofSeconds(5)).build();
     this.port = port;
   }
