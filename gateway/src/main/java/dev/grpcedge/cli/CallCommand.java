@@ -6,7 +6,6 @@ import dev.grpcedge.client.EdgeChannelBuilder;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.greeter.proto.HelloReply;
 import dev.grpcedge.greeter.proto.HelloRequest;
-import dev.grpcedge.tls.TlsException;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -43,19 +42,8 @@ public final class CallCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Method: ${COMPLETION-CANDIDATES}.")
   Method method;
 
-  @Option(names = "--target", description = "HOST:PORT of the gateway (default: $GRPC_EDGE_LISTEN when set, else "
-      + Defaults.TARGET + ").")
-  String target;
-
-  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem of the grpc-edge folder if"
-      + " present, else the system trust store).")
-  Path ca;
-
-  @Option(names = "--cert", description = "PEM client certificate chain to present (with --key), for gateways that ask for client certificates.")
-  Path cert;
-
-  @Option(names = "--key", description = "PKCS#8 PEM private key of --cert.")
-  Path key;
+  @Mixin
+  TargetOptions server;
 
   @Mixin
   CredentialOptions credentials;
@@ -82,17 +70,16 @@ public final class CallCommand implements Callable<Integer> {
     ManagedChannel channel;
     CallCredentials bearer;
     String to;
-    Path trusted = ca != null ? ca : Defaults.devCa();
+    Path trusted = server.trusted();
     try {
       if (count < 0) {
         throw new IllegalArgumentException("--count must be 0 or more, got " + count);
       }
-      to = target != null ? Defaults.checkTarget(target) : Defaults.target(System.getenv());
+      to = server.target();
       Credentials source = credentials.credentials();
       bearer = source == null ? null : BearerCredentials.from(source);
-      channel = EdgeChannelBuilder.forTarget(to).caFile(trusted).clientCertificate(cert, key)
-          .transport(transport()).build();
-    } catch (TlsException | IllegalArgumentException | IOException | UncheckedIOException e) {
+      channel = server.channel(to).transport(transport()).build();
+    } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
       System.err.println("grpc-edge call: " + e.getMessage());
       return 2;
     }

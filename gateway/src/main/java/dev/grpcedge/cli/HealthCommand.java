@@ -2,8 +2,6 @@ package dev.grpcedge.cli;
 
 import com.google.auth.Credentials;
 import dev.grpcedge.client.BearerCredentials;
-import dev.grpcedge.client.EdgeChannelBuilder;
-import dev.grpcedge.tls.TlsException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -28,19 +26,8 @@ public final class HealthCommand implements Callable<Integer> {
   @Option(names = "--service", defaultValue = "", description = "Service to ask about (default: the gateway as a whole).")
   String service;
 
-  @Option(names = "--target", description = "HOST:PORT of the gateway (default: $GRPC_EDGE_LISTEN when set, else "
-      + Defaults.TARGET + ").")
-  String target;
-
-  @Option(names = "--ca", description = "PEM CA bundle to trust (default: certs/ca.pem of the grpc-edge folder if"
-      + " present, else the system trust store).")
-  Path ca;
-
-  @Option(names = "--cert", description = "PEM client certificate chain (with --key), where the gateway asks for one.")
-  Path cert;
-
-  @Option(names = "--key", description = "PKCS#8 PEM private key of --cert.")
-  Path key;
+  @Mixin
+  TargetOptions server;
 
   @Mixin
   CredentialOptions credentials;
@@ -50,19 +37,19 @@ public final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Path trusted = ca != null ? ca : Defaults.devCa();
+    Path trusted = server.trusted();
     String to;
     ManagedChannel channel;
     HealthGrpc.HealthBlockingStub stub;
     try {
-      to = target != null ? Defaults.checkTarget(target) : Defaults.target(System.getenv());
+      to = server.target();
       Credentials source = credentials.credentials();
-      channel = EdgeChannelBuilder.forTarget(to).caFile(trusted).clientCertificate(cert, key).build();
+      channel = server.channel(to).build();
       stub = HealthGrpc.newBlockingStub(channel);
       if (source != null) {
         stub = stub.withCallCredentials(BearerCredentials.from(source));
       }
-    } catch (TlsException | IllegalArgumentException | IOException | UncheckedIOException e) {
+    } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
       System.err.println("grpc-edge health: " + e.getMessage());
       return 2;
     }

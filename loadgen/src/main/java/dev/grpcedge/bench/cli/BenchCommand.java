@@ -6,6 +6,7 @@ import dev.grpcedge.bench.BenchChannels;
 import dev.grpcedge.bench.BenchMetadata;
 import dev.grpcedge.bench.BenchReport;
 import dev.grpcedge.bench.BidiWorkload;
+import dev.grpcedge.bench.GrpcWebWorkload;
 import dev.grpcedge.bench.LoadRun;
 import dev.grpcedge.bench.LoadShape;
 import dev.grpcedge.bench.ServerCpu;
@@ -118,6 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--server-pid", description = "PID of the server, when on this machine: also report OK per server CPU-second.")
   Long serverPid;
 
+  @Option(names = "--protocol", defaultValue = "grpc", description = "grpc (native, the default) or grpc-web: SayHello"
+      + " over gRPC-Web, HTTP/2, as a browser calls the web listener (give its port as --target).")
+  String protocol;
+
   @Option(names = "--no-progress", description = "No progress line on stderr.")
   boolean noProgress;
 
@@ -149,17 +154,24 @@ public final class BenchCommand implements Callable<Integer> {
         tokens = tokens(tokenFile, token != null ? token : System.getenv("GRPC_EDGE_TOKEN"));
       }
       headers = BenchMetadata.parse(metadata);
+      if (!protocol.equals("grpc") && !protocol.equals("grpc-web")) {
+        throw new IllegalArgumentException("--protocol: grpc or grpc-web, not " + protocol);
+      }
+      if (protocol.equals("grpc-web") && (method != Method.SayHello || tokenSource != null || !headers.isEmpty())) {
+        throw new IllegalArgumentException("--protocol grpc-web calls SayHello with --token or --token-file only");
+      }
     } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
     }
     HelloRequest request = HelloRequest.newBuilder().setName("x".repeat(payloadBytes)).build();
     BenchReport report;
-    try (Workload workload = workload(method, BenchChannels.open(to, caFile(ca), connections, tokens, headers,
-        tokenSource), request)) {
+    try (Workload workload = protocol.equals("grpc-web") ? grpcWeb(to, tokens, request)
+        : workload(method, BenchChannels.open(to, caFile(ca), connections, tokens, headers, tokenSource), request)) {
       LoadRun.Measured result = new LoadRun(workload, shape, noProgress ? null : System.err)
           .run(warm, measured, serverPid == null ? null : new ServerCpu(serverPid));
-      report = result.report(label, to, method.name(), shape, connections);
+      report = result.report(label, to, protocol.equals("grpc-web") ? "SayHello over gRPC-Web" : method.name(), shape,
+          connections);
     } catch (TlsException | IllegalArgumentException e) {
       System.err.println("grpc-edge bench: " + e.getMessage());
       return 2;
@@ -173,6 +185,14 @@ public final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     return report.errorCount() == 0 && report.ok() > 0 ? 0 : 1;
+  }
+
+  private Workload grpcWeb(String to, List<String> tokens, HelloRequest request) {
+    try {
+      return new GrpcWebWorkload(to, caFile(ca), connections, tokens, request);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot set up gRPC-Web to " + to + ": " + e.getMessage(), e);
+    }
   }
 
   static Workload workload(Method method, BenchChannels channels, HelloRequest request) {
