@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -54,6 +55,7 @@ public final class WebListener implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
               addTls(ch.pipeline(), tls, ch, limits);
+              addFlushConsolidation(ch.pipeline());
               addProtocolSwitch(ch.pipeline(), bridge, limits);
             }
           })
@@ -74,6 +76,15 @@ public final class WebListener implements AutoCloseable {
     SslHandler handler = tls.newHandler(ch.alloc());
     handler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
     p.addLast("tls", handler);
+  }
+
+  /**
+   * One flush per read, not per write: a unary answer (headers, message, trailers) is written while its request is
+   * read, and without this it went out in two TLS records and two system calls.
+   */
+  private static void addFlushConsolidation(ChannelPipeline p) {
+    p.addLast("flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
+        true));
   }
 
   /** ALPN: h2 gets an HTTP/2 codec with a child channel per stream; anything else HTTP/1.1. */
