@@ -39,6 +39,10 @@ final class ServeCheck {
     out.println("tls      " + cert.subject() + ", serial " + cert.serial() + ", expires " + cert.notAfter() + " ("
         + cert.daysLeft() + " days); " + TlsContexts.describe(provider) + "; client certificates "
         + cfg.tls().clientAuth().name().toLowerCase(Locale.ROOT));
+    if (cfg.web().enabled()) {
+      out.println("web      " + cfg.web().listen() + " (gRPC-Web and Connect, the same certificate; origins "
+          + (cfg.web().allowedOrigins().isEmpty() ? "none" : String.join(", ", cfg.web().allowedOrigins())) + ")");
+    }
     for (IssuerConfig issuer : cfg.auth().issuers()) {
       out.println("issuer   " + issuer.issuer() + " (" + keySource(issuer) + "; audiences "
           + String.join(", ", issuer.audiences()) + ")");

@@ -251,13 +251,17 @@ public final class GatewayServer implements AutoCloseable {
     log.info("draining: refusing new calls, waiting up to {} for in-flight calls", Durations.format(grace));
     health.enterTerminalState();
     if (web != null) {
-      // New browser requests are refused with the connection; calls already bridged drain with the server's.
-      web.listener().close();
+      // No new browser connection, and no new call on those open (UNAVAILABLE); bridged calls in flight finish
+      // within the same grace as native ones.
+      web.listener().stopAccepting();
+      web.inProcess().shutdown();
     }
     server.shutdown();
+    long deadline = System.nanoTime() + grace.toNanos();
     boolean clean;
     try {
-      clean = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+      clean = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS) && (web == null
+          || web.inProcess().awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       clean = false;
@@ -265,6 +269,9 @@ public final class GatewayServer implements AutoCloseable {
     if (!clean) {
       log.warn("grace period of {} is over; cancelling the calls still running", Durations.format(grace));
       server.shutdownNow();
+      if (web != null) {
+        web.inProcess().shutdownNow();
+      }
     }
     if (web != null) {
       web.close();

@@ -121,9 +121,20 @@ public final class WebListener implements AutoCloseable {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
+  /** Takes no new connection; those open go on (for draining: their calls in flight finish). */
+  public void stopAccepting() {
+    if (server.isOpen()) {
+      server.close().syncUninterruptibly();
+    }
+  }
+
+  /** Closes every connection and the event loops. */
   @Override
   public void close() {
-    server.close().syncUninterruptibly();
+    if (boss.isShuttingDown()) {
+      return;
+    }
+    stopAccepting();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
   }
