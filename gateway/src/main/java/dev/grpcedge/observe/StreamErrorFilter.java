@@ -40,8 +40,11 @@ public final class StreamErrorFilter extends TurboFilter {
     long start = windowStart.get();
     if (now - start >= WINDOW_NANOS && windowStart.compareAndSet(start, now)) {
       long more = suppressed.getAndSet(0);
+      // Netty's message may quote what the client sent (a header name): one line, and short.
+      String message = AccessLogInterceptor.safe(String.valueOf(t.getMessage()));
       log.warn("HTTP/2 stream error from a client ({}): {}{}", error == null ? "unknown" : error.name(),
-          t.getMessage(), more == 0 ? "" : " (" + more + " more in the last second)");
+          message.length() > 200 ? message.substring(0, 200) + "..." : message,
+          more == 0 ? "" : " (" + more + " more in the last second)");
     } else {
       suppressed.incrementAndGet();
     }

@@ -6,7 +6,6 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,17 +39,15 @@ final class BridgeCall extends ClientCall.Listener<byte[]> {
 
   private final ChannelHandlerContext ctx;
   private final Answer answer;
-  private final boolean keepAlive;
   private final Runnable onDone;
   private ClientCall<byte[], byte[]> call;
   private Metadata responseHeaders = new Metadata();
   private volatile boolean waitingForWritable;
   private volatile boolean done;
 
-  BridgeCall(ChannelHandlerContext ctx, Answer answer, boolean keepAlive, Runnable onDone) {
+  BridgeCall(ChannelHandlerContext ctx, Answer answer, Runnable onDone) {
     this.ctx = ctx;
     this.answer = answer;
-    this.keepAlive = keepAlive;
     this.onDone = onDone;
   }
 
@@ -109,10 +106,6 @@ final class BridgeCall extends ClientCall.Listener<byte[]> {
       onDone.run();
       return;
     }
-    io.netty.channel.ChannelFuture written = answer.close(status, responseHeaders, trailers);
-    written.addListener(f -> onDone.run());
-    if (!keepAlive) {
-      written.addListener(ChannelFutureListener.CLOSE);
-    }
+    answer.close(status, responseHeaders, trailers).addListener(f -> onDone.run());
   }
 }

@@ -8,8 +8,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands each bridged call the browser's attributes (its address, TLS session and client certificate, the access
@@ -22,10 +22,12 @@ public final class BridgedCallers implements ServerInterceptor {
   static final Metadata.Key<String> ID = Metadata.Key.of("grpc-edge-bridge-id", Metadata.ASCII_STRING_MARSHALLER);
 
   private final Map<String, Attributes> pending = new ConcurrentHashMap<>();
+  // Not a secret: only the bridge reaches its in-process server, and it strips this header from what browsers send.
+  private final AtomicLong ids = new AtomicLong();
 
   /** Keeps {@code caller} for the call about to start; returns the id to send in {@link #ID}. */
   String register(Attributes caller) {
-    String id = UUID.randomUUID().toString();
+    String id = Long.toString(ids.incrementAndGet());
     pending.put(id, caller);
     return id;
   }

@@ -2,9 +2,7 @@ package dev.grpcedge.web;
 
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -41,37 +39,40 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    boolean keepAlive = !http1 || HttpUtil.isKeepAlive(request);
     if (request.decoderResult().isFailure()) {
-      // Oversized or malformed headers: HTTP/1.1 cannot read on after them.
-      plain(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers cannot be read", false, null);
+      // Oversized or malformed headers: HTTP/1.1 cannot read on after them, so the answer closes the connection
+      // (HttpServerKeepAliveHandler, which also closes after any exchange that asked for Connection: close).
+      FullHttpResponse response = plain(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "request headers cannot be read", null);
+      HttpUtil.setKeepAlive(response, false);
+      send(ctx, response);
       return;
     }
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (!bridge.cors().allows(origin)) {
-      plain(ctx, HttpResponseStatus.FORBIDDEN, "origin not allowed", keepAlive, null);
+      send(ctx, plain(HttpResponseStatus.FORBIDDEN, "origin not allowed", null));
       return;
     }
     HttpHeaders cors = bridge.cors().responseHeaders(origin);
     if (request.method().equals(HttpMethod.OPTIONS)) {
-      preflight(ctx, request, origin, keepAlive);
+      preflight(ctx, request, origin);
       return;
     }
     if (!request.method().equals(HttpMethod.POST)) {
-      plain(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "gRPC-Web calls are POST", keepAlive,
-          cors.set(HttpHeaderNames.ALLOW, "POST"));
+      send(ctx, plain(HttpResponseStatus.METHOD_NOT_ALLOWED, "gRPC-Web and Connect calls are POST",
+          cors.set(HttpHeaderNames.ALLOW, "POST")));
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
     if (!METHOD_PATH.matcher(path).matches()) {
-      plain(ctx, HttpResponseStatus.NOT_FOUND, "not a gRPC method path: /package.Service/Method", keepAlive, cors);
+      send(ctx, plain(HttpResponseStatus.NOT_FOUND, "not a gRPC method path: /package.Service/Method", cors));
       return;
     }
     WebProtocol protocol = WebProtocol.of(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     if (protocol == null) {
-      plain(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "content-type must be application/grpc-web(+proto),"
+      send(ctx, plain(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "content-type must be application/grpc-web(+proto),"
           + " application/grpc-web-text(+proto), or Connect's application/proto, application/json,"
-          + " application/connect+proto or application/connect+json", keepAlive, cors);
+          + " application/connect+proto or application/connect+json", cors));
       return;
     }
     String method = path.substring(1);
@@ -84,7 +85,7 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       timeout = protocol.grpcWeb() ? WebHeaders.timeoutNanos(request.headers().get("grpc-timeout"))
           : connectTimeoutNanos(request.headers());
     } catch (Frames.Malformed e) {
-      refuse(ctx, protocol, cors, e.status, keepAlive);
+      Answer.of(ctx, protocol, cors, null, null).close(e.status, new Metadata(), new Metadata());
       return;
     }
     String id = bridge.callers().register(bridge.caller(ctx.channel(), protocol, origin));
@@ -93,7 +94,7 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       // One call at a time on an HTTP/1.1 connection: the next request is read once this answer is written.
       ctx.channel().config().setAutoRead(false);
     }
-    current = new BridgeCall(ctx, Answer.of(ctx, protocol, cors, method, bridge.json()), keepAlive, () -> {
+    current = new BridgeCall(ctx, Answer.of(ctx, protocol, cors, method, bridge.json()), () -> {
       bridge.callers().forget(id);
       if (http1) {
         ctx.channel().config().setAutoRead(true);
@@ -137,42 +138,29 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     super.channelWritabilityChanged(ctx);
   }
 
-  private void preflight(ChannelHandlerContext ctx, FullHttpRequest request, String origin, boolean keepAlive) {
+  private void preflight(ChannelHandlerContext ctx, FullHttpRequest request, String origin) {
     String method = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     if (origin == null || !"POST".equals(method)) {
-      plain(ctx, HttpResponseStatus.FORBIDDEN, "preflight for POST from an allowed origin only", keepAlive, null);
+      send(ctx, plain(HttpResponseStatus.FORBIDDEN, "preflight for POST from an allowed origin only", null));
       return;
     }
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
     response.headers().add(bridge.cors().preflightHeaders(origin));
-    send(ctx, response, keepAlive);
+    send(ctx, response);
   }
 
-  /** A request refused before its call: answered as the protocol answers a call that failed. */
-  private static void refuse(ChannelHandlerContext ctx, WebProtocol protocol, HttpHeaders cors, Status status,
-      boolean keepAlive) {
-    var written = Answer.of(ctx, protocol, cors, null, null).close(status, new Metadata(), new Metadata());
-    if (!keepAlive) {
-      written.addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
-  private static void plain(ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean keepAlive,
-      HttpHeaders extra) {
+  private static FullHttpResponse plain(HttpResponseStatus status, String text, HttpHeaders extra) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     if (extra != null) {
       response.headers().add(extra);
     }
-    send(ctx, response, keepAlive);
+    return response;
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+  private static void send(ChannelHandlerContext ctx, FullHttpResponse response) {
     HttpUtil.setContentLength(response, response.content().readableBytes());
-    var written = ctx.writeAndFlush(response);
-    if (!keepAlive) {
-      written.addListener(ChannelFutureListener.CLOSE);
-    }
+    ctx.writeAndFlush(response);
   }
 }
