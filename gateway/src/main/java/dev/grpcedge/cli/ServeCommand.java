@@ -93,12 +93,10 @@ public final class ServeCommand implements Callable<Integer> {
         + "  scripts/grpc-edge health%s%n%n", Defaults.home(), target, target);
   }
 
-  /** Applies, in rising order of precedence, the environment and then the flags over the config file. */
-  static GatewayConfig overridden(GatewayConfig cfg, String listenFlag, String logLevelFlag, Map<String, String> env) {
-    return overridden(cfg, listenFlag, null, logLevelFlag, env);
-  }
-
-  /** As above, with the web listener's address ({@code --web-listen}, then {@code GRPC_EDGE_WEB_LISTEN}). */
+  /**
+   * Applies, in rising order of precedence, the environment and then the flags over the config file: the listen
+   * address, the web listener's ({@code --web-listen}, {@code GRPC_EDGE_WEB_LISTEN}) and the log level.
+   */
   static GatewayConfig overridden(GatewayConfig cfg, String listenFlag, String webListenFlag, String logLevelFlag,
       Map<String, String> env) {
     String webText = webListenFlag != null ? webListenFlag : env.get("GRPC_EDGE_WEB_LISTEN");

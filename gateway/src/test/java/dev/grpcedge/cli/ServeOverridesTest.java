@@ -16,14 +16,14 @@ class ServeOverridesTest {
 
   @Test
   void configFileAppliesWithoutOverrides() {
-    GatewayConfig cfg = ServeCommand.overridden(file, null, null, Map.of());
+    GatewayConfig cfg = ServeCommand.overridden(file, null, null, null, Map.of());
     assertEquals("127.0.0.1:8443", cfg.listen().toString());
     assertEquals("INFO", cfg.logLevel());
   }
 
   @Test
   void environmentOverridesTheFile() {
-    GatewayConfig cfg = ServeCommand.overridden(file, null, null,
+    GatewayConfig cfg = ServeCommand.overridden(file, null, null, null,
         Map.of("GRPC_EDGE_LISTEN", "[::1]:9443", "GRPC_EDGE_LOG_LEVEL", "debug"));
     assertEquals("[::1]:9443", cfg.listen().toString());
     assertEquals("DEBUG", cfg.logLevel());
@@ -31,7 +31,7 @@ class ServeOverridesTest {
 
   @Test
   void flagsOverrideTheEnvironment() {
-    GatewayConfig cfg = ServeCommand.overridden(file, "0.0.0.0:443", "warn",
+    GatewayConfig cfg = ServeCommand.overridden(file, "0.0.0.0:443", null, "warn",
         Map.of("GRPC_EDGE_LISTEN", "[::1]:9443", "GRPC_EDGE_LOG_LEVEL", "debug"));
     assertEquals("0.0.0.0:443", cfg.listen().toString());
     assertEquals("WARN", cfg.logLevel());
@@ -40,7 +40,7 @@ class ServeOverridesTest {
   @Test
   void badEnvironmentValueNamesTheVariable() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> ServeCommand.overridden(file, null, null, Map.of("GRPC_EDGE_LOG_LEVEL", "loud")));
+        () -> ServeCommand.overridden(file, null, null, null, Map.of("GRPC_EDGE_LOG_LEVEL", "loud")));
     assertEquals("GRPC_EDGE_LOG_LEVEL: expected one of trace, debug, info, warn, error, got 'loud'", e.getMessage());
   }
 }
