@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param logLevel root log level (TRACE, DEBUG, INFO, WARN, ERROR)
  * @param shutdownGrace how long in-flight calls may run after SIGTERM before they are cancelled
  * @param web the web listener (gRPC-Web and Connect), or {@link WebConfig#OFF}
+ * @param security the risks accepted knowingly ({@code security.accept_risks})
  */
 public record GatewayConfig(
     ListenAddress listen,
@@ -24,7 +25,8 @@ public record GatewayConfig(
     LimitsConfig limits,
     String logLevel,
     Duration shutdownGrace,
-    WebConfig web) {
+    WebConfig web,
+    SecurityConfig security) {
   public GatewayConfig {
     requireNonNull(listen, "listen");
     requireNonNull(tls, "tls");
@@ -33,24 +35,25 @@ public record GatewayConfig(
     requireNonNull(logLevel, "log.level");
     requireNonNull(shutdownGrace, "shutdown.grace");
     requireNonNull(web, "web");
+    requireNonNull(security, "security");
   }
 
   /** Without a web listener. */
   public GatewayConfig(ListenAddress listen, TlsConfig tls, AuthConfig auth, LimitsConfig limits, String logLevel,
       Duration shutdownGrace) {
-    this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF);
+    this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF, SecurityConfig.NONE);
   }
 
   public GatewayConfig withListen(ListenAddress newListen) {
-    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web);
+    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web, security);
   }
 
   public GatewayConfig withLogLevel(String newLevel) {
-    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web);
+    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web, security);
   }
 
   public GatewayConfig withWeb(WebConfig newWeb) {
-    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb);
+    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb, security);
   }
 
   /** Log levels accepted in {@code log.level}. */
@@ -70,7 +73,7 @@ public record GatewayConfig(
   static GatewayConfig bind(@JsonProperty("listen") ListenAddress listen, @JsonProperty("tls") TlsConfig tls,
       @JsonProperty("auth") AuthConfig auth, @JsonProperty("limits") LimitsConfig limits,
       @JsonProperty("log") LogSection log, @JsonProperty("shutdown") ShutdownSection shutdown,
-      @JsonProperty("web") WebConfig web) {
+      @JsonProperty("web") WebConfig web, @JsonProperty("security") SecurityConfig security) {
     if (tls == null) {
       throw new ConfigException("tls.cert", "is required (PEM certificate chain)");
     }
@@ -94,9 +97,12 @@ public record GatewayConfig(
       throw new ConfigException("auth.max_token_size", "must be smaller than limits.max_metadata_size ("
           + l.maxMetadataBytes() + " bytes)");
     }
+    SecurityConfig risks = security == null ? SecurityConfig.NONE : security;
+    // Last: every section is valid on its own; now, is the whole an edge fit for the internet?
+    EdgeRisks.check(a, l, risks);
     return new GatewayConfig(listen == null ? new ListenAddress("127.0.0.1", 8443) : listen, tls, a, l,
         log == null || log.level() == null ? "INFO" : log.level().name(),
-        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web);
+        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web, risks);
   }
 
   /** The {@code log} section. */

@@ -72,14 +72,17 @@ public record IssuerConfig(String issuer, Path jwksFile, URI jwksUrl, boolean di
         keys == null ? KeyCacheConfig.DEFAULTS : keys);
   }
 
-  /** An identity-provider URL: https, or http to a loopback host; null when {@code text} is null. */
+  /**
+   * An identity-provider URL, or null when {@code text} is null. Plain http beyond loopback is refused later, by the
+   * secure-by-default check, unless its risk is accepted.
+   */
   private static URI url(String key, String text) {
     if (text == null) {
       return null;
     }
     try {
       URI uri = new URI(text.trim());
-      KeyUrls.check(uri);
+      KeyUrls.checkShape(uri);
       return uri;
     } catch (URISyntaxException e) {
       throw new ConfigException(key, "not a URL: '" + text + "'");

@@ -10,11 +10,29 @@ public final class KeyUrls {
   private KeyUrls() {}
 
   /**
-   * Checks {@code uri}; throws IllegalArgumentException with the reason when it may not be used.
+   * Checks {@code uri}: https, or plain http to a loopback host; throws IllegalArgumentException with the reason
+   * when it may not be used.
    *
    * <p>Plain http elsewhere would let anyone on the path swap the signing keys and mint tokens.
    */
   public static void check(URI uri) {
+    check(uri, false);
+  }
+
+  /**
+   * Checks {@code uri}; plain http to any host passes when {@code plainHttpAccepted} (the config accepted that risk:
+   * {@code security.accept_risks}).
+   */
+  public static void check(URI uri, boolean plainHttpAccepted) {
+    checkShape(uri);
+    if (!plainHttpAccepted && plainHttpBeyondLoopback(uri)) {
+      throw new IllegalArgumentException("must be https (plain http is allowed only for loopback hosts), got '"
+          + uri + "'");
+    }
+  }
+
+  /** An absolute http or https URL without a user name or password. */
+  static void checkShape(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
       throw new IllegalArgumentException("expected an https URL, got '" + uri + "'");
@@ -22,10 +40,11 @@ public final class KeyUrls {
     if (uri.getUserInfo() != null) {
       throw new IllegalArgumentException("must not hold a user name or password");
     }
-    if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-      throw new IllegalArgumentException("must be https (plain http is allowed only for loopback hosts), got '"
-          + uri + "'");
-    }
+  }
+
+  /** True for plain http to a host that is not loopback. */
+  static boolean plainHttpBeyondLoopback(URI uri) {
+    return "http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost());
   }
 
   /** 127.0.0.0/8, ::1 and localhost, decided from the text alone: no name lookup. */

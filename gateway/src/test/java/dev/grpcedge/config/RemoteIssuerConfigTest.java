@@ -74,9 +74,12 @@ class RemoteIssuerConfigTest {
   }
 
   @Test
-  void plainHttpIsRefusedExceptForLoopback() {
-    assertError("auth.issuers[0].jwks_url: must be https (plain http is allowed only for loopback hosts), got"
-        + " 'http://sso.example.com/certs'", "      jwks_url: http://sso.example.com/certs\n");
+  void plainHttpIsRefusedExceptForLoopbackUnlessItsRiskIsAccepted() {
+    assertError("auth.issuers[0].jwks_url: plain http to sso.example.com lets anyone on the network path swap the"
+        + " signing keys and mint tokens; if that is intended, accept the risk with security.accept_risks:"
+        + " [plain_http_keys]", "      jwks_url: http://sso.example.com/certs\n");
+    assertEquals(URI.create("http://sso.example.com/certs"), parse("      jwks_url: http://sso.example.com/certs\n"
+        + "security:\n  accept_risks: [plain_http_keys]\n").auth().issuers().get(0).jwksUrl());
     for (String loopback : new String[] {"127.0.0.1:8080", "127.9.9.9", "localhost:9000", "[::1]:8080"}) {
       assertEquals(URI.create("http://" + loopback + "/certs"),
           parse("      jwks_url: http://" + loopback + "/certs\n").auth().issuers().get(0).jwksUrl());
@@ -87,7 +90,8 @@ class RemoteIssuerConfigTest {
   void discoveryNeedsAnHttpsIssuer() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
         HEAD.replace("https://sso.example.com", "http://sso.example.com") + "      discovery: true\n", dir));
-    assertTrue(e.getMessage().startsWith("auth.issuers[0].issuer: must be https"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("auth.issuers[0].issuer: discovery over plain http to sso.example.com lets"
+        + " anyone on the network path swap the signing keys"), e.getMessage());
   }
 
   @Test

@@ -114,6 +114,7 @@ public final class TestGateway implements AutoCloseable {
     private final Path dir;
     private String rules = DEFAULT_RULES;
     private String limits = "";
+    private String security = "";
     private String grace = "5s";
     private String authExtra = "";
     private String tlsExtra = "";
@@ -186,6 +187,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** YAML keys for the {@code security} section, indented by two spaces ({@code "  accept_risks: [...]"}). */
+    public Builder security(String yamlKeys) {
+      this.security = "security:\n" + yamlKeys;
+      return this;
+    }
+
     public Builder shutdownGrace(String duration) {
       this.grace = duration;
       return this;
@@ -213,8 +220,9 @@ public final class TestGateway implements AutoCloseable {
           shutdown:
             grace: %s
           %s
+          %s
           """.formatted(certFile, keyFile, tlsExtra, authExtra, issuersYaml(), rules,
-              limits.isEmpty() ? "  {}" : limits, grace, web)
+              limits.isEmpty() ? "  {}" : limits, grace, web, security)
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);
