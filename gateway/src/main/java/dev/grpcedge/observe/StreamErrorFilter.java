@@ -14,9 +14,10 @@ import org.slf4j.Marker;
 /**
  * Takes grpc-java's {@code NettyServerHandler} "Stream Error" records, each a WARN with a full stack trace, out
  * of the log: a stream closed under a pending write (the caller cancelled or dropped its connection) is ordinary
- * and already has its access line; any other stream error is something a client sent, so it becomes one short
- * WARN without a trace, at most one a second with a count of the rest, since a client must not be able to
- * flood the log.
+ * and already has its access line; any other stream error is something a client sent. Those are counted in their
+ * connection's one WARN when it closes ({@code dev.grpcedge.defence.Http2FrameGuard}, from the resets the server
+ * sent), so here each becomes a short DEBUG line without a trace, at most one a second with a count of the rest,
+ * since a client must not be able to flood the log.
  */
 public final class StreamErrorFilter extends TurboFilter {
   static final String SOURCE = "io.grpc.netty.NettyServerHandler";
@@ -36,13 +37,16 @@ public final class StreamErrorFilter extends TurboFilter {
     if (error == Http2Error.STREAM_CLOSED || error == Http2Error.CANCEL) {
       return FilterReply.DENY;
     }
+    if (!log.isDebugEnabled()) {
+      return FilterReply.DENY;
+    }
     long now = System.nanoTime();
     long start = windowStart.get();
     if (now - start >= WINDOW_NANOS && windowStart.compareAndSet(start, now)) {
       long more = suppressed.getAndSet(0);
       // Netty's message may quote what the client sent (a header name): one line, and short.
       String message = AccessLogInterceptor.safe(String.valueOf(t.getMessage()));
-      log.warn("HTTP/2 stream error from a client ({}): {}{}", error == null ? "unknown" : error.name(),
+      log.debug("HTTP/2 stream error from a client ({}): {}{}", error == null ? "unknown" : error.name(),
           message.length() > 200 ? message.substring(0, 200) + "..." : message,
           more == 0 ? "" : " (" + more + " more in the last second)");
     } else {

@@ -5,6 +5,8 @@ import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.tls.CertificateReloader;
 import dev.grpcedge.web.BridgedCallers;
 import dev.grpcedge.web.WebBridge;
+import dev.grpcedge.defence.ConnectionGuard;
+import dev.grpcedge.defence.DefenceLog;
 import dev.grpcedge.web.WebListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -26,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 record Web(Server inProcess, WebBridge bridge, WebListener listener) implements AutoCloseable {
   /** Starts it when {@code web.listen} is set; null otherwise. */
   static Web start(GatewayConfig config, CertificateReloader tls, List<ServerServiceDefinition> chained,
-      List<ServerTransportFilter> transportFilters) throws IOException {
+      List<ServerTransportFilter> transportFilters, ConnectionGuard connections, DefenceLog defenceLog)
+      throws IOException {
     if (!config.web().enabled()) {
       return null;
     }
@@ -42,7 +45,7 @@ record Web(Server inProcess, WebBridge bridge, WebListener listener) implements 
         config.limits().maxInboundMessageBytes(), chained);
     try {
       return new Web(inProcess, bridge, WebListener.start(config.web().listen(), tls.webSslContext(), bridge,
-          config.limits()));
+          config.limits(), connections, defenceLog));
     } catch (IOException | RuntimeException e) {
       bridge.close();
       inProcess.shutdownNow();

@@ -14,6 +14,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import dev.grpcedge.config.Http2Limits;
+import dev.grpcedge.defence.ConnectionGuard;
+import dev.grpcedge.defence.DefenceLog;
+import dev.grpcedge.defence.Http2FrameGuard;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -45,8 +49,8 @@ public final class WebListener implements AutoCloseable {
   }
 
   /** Binds {@code listen}; an address in use is an {@link IOException} saying so. */
-  public static WebListener start(ListenAddress listen, SslContext tls, WebBridge bridge, LimitsConfig limits)
-      throws IOException {
+  public static WebListener start(ListenAddress listen, SslContext tls, WebBridge bridge, LimitsConfig limits,
+      ConnectionGuard connections, DefenceLog defenceLog) throws IOException {
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("grpc-edge-web-accept", true));
     EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("grpc-edge-web", true));
     try {
@@ -54,9 +58,12 @@ public final class WebListener implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              if (!connections.admit(ch)) {
+                return;
+              }
               addTls(ch.pipeline(), tls, ch, limits);
               addFlushConsolidation(ch.pipeline());
-              addProtocolSwitch(ch.pipeline(), bridge, limits);
+              addProtocolSwitch(ch.pipeline(), bridge, limits, defenceLog);
             }
           })
           .bind(listen.toSocketAddress()).syncUninterruptibly().channel();
@@ -88,17 +95,26 @@ public final class WebListener implements AutoCloseable {
   }
 
   /** ALPN: h2 gets an HTTP/2 codec with a child channel per stream; anything else HTTP/1.1. */
-  private static void addProtocolSwitch(ChannelPipeline p, WebBridge bridge, LimitsConfig limits) {
+  private static void addProtocolSwitch(ChannelPipeline p, WebBridge bridge, LimitsConfig limits,
+      DefenceLog defenceLog) {
     int maxBody = bridge.maxMessageBytes() / 3 * 4 + 1024;
     p.addLast("alpn", new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
       @Override
       protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-          ctx.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer()
+          // The same HTTP/2 defences as the gRPC listener's: Netty's own where it has them, the guard for the rest
+          // and for the connection's summary line.
+          Http2Limits h2 = limits.http2();
+          int windowSeconds = (int) Math.max(1, h2.window().toSeconds());
+          Http2FrameCodecBuilder codec = Http2FrameCodecBuilder.forServer()
               .initialSettings(Http2Settings.defaultSettings()
                   .maxConcurrentStreams(limits.maxConcurrentStreams())
                   .maxHeaderListSize(limits.maxMetadataBytes()))
-              .build());
+              .decoderEnforceMaxRstFramesPerWindow(h2.maxResets(), windowSeconds)
+              .encoderEnforceMaxRstFramesPerWindow(h2.maxResets(), windowSeconds)
+              .decoderEnforceMaxConsecutiveEmptyDataFrames(h2.maxEmptyDataFrames());
+          ctx.pipeline().addLast("guard", new Http2FrameGuard(h2, defenceLog));
+          ctx.pipeline().addLast("h2", codec.build());
           ctx.pipeline().addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel stream) {

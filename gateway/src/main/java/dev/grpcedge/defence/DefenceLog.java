@@ -1,0 +1,48 @@
+package dev.grpcedge.defence;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The defences' log: one WARN per troubled connection, never a stack trace, and at most a burst of 20 lines and 5 a
+ * second in all, so that an attacker who opens connection after connection cannot flood it. Lines held back are
+ * counted in the next line written.
+ */
+public final class DefenceLog {
+  private static final Logger log = LoggerFactory.getLogger("dev.grpcedge.defence");
+
+  private final Bucket lines = Bucket.builder()
+      .addLimit(Bandwidth.builder().capacity(20).refillGreedy(5, Duration.ofSeconds(1)).build())
+      .build();
+  private final AtomicLong held = new AtomicLong();
+
+  /** A connection refused when accepted. */
+  void refused(SocketAddress remote, String why) {
+    warn("refused a connection from " + host(remote) + ": " + why);
+  }
+
+  /** The summary of a connection that was cut, or on which the client caused errors. */
+  void connection(SocketAddress remote, String summary) {
+    warn("connection from " + host(remote) + " " + summary);
+  }
+
+  private void warn(String line) {
+    if (!lines.tryConsume(1)) {
+      held.incrementAndGet();
+      return;
+    }
+    long skipped = held.getAndSet(0);
+    log.warn(skipped == 0 ? line : line + " (and " + skipped + " more defence lines held back)");
+  }
+
+  static String host(SocketAddress remote) {
+    return remote instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress()
+        : String.valueOf(remote);
+  }
+}
