@@ -1,5 +1,6 @@
 package dev.grpcedge.auth;
 
+import dev.grpcedge.calls.DeferredListener;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;

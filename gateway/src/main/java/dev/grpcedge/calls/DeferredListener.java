@@ -1,4 +1,4 @@
-package dev.grpcedge.auth;
+package dev.grpcedge.calls;
 
 import io.grpc.ServerCall;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * and only when none are left do they go straight to the listener (the drain of grpc-java's
  * {@code DelayedClientCall}).
  */
-final class DeferredListener<ReqT> extends ServerCall.Listener<ReqT> {
+public final class DeferredListener<ReqT> extends ServerCall.Listener<ReqT> {
   private final Object lock = new Object();
   // Held events; null once they pass straight through. Guarded by lock.
   private List<Consumer<ServerCall.Listener<ReqT>>> held = new ArrayList<>();
@@ -20,7 +20,7 @@ final class DeferredListener<ReqT> extends ServerCall.Listener<ReqT> {
   private volatile ServerCall.Listener<ReqT> listener;
 
   /** Delivers the held events to {@code target} on this thread, then lets later events through. Call once. */
-  void start(ServerCall.Listener<ReqT> target) {
+  public void start(ServerCall.Listener<ReqT> target) {
     while (true) {
       List<Consumer<ServerCall.Listener<ReqT>>> batch;
       synchronized (lock) {

@@ -11,9 +11,16 @@ import dev.grpcedge.auth.RuleCoverage;
 import dev.grpcedge.auth.StreamExpiryInterceptor;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.config.GatewayConfig;
+import dev.grpcedge.config.Http2Limits;
 import dev.grpcedge.config.LimitsConfig;
+import dev.grpcedge.defence.ConnectionGuard;
+import dev.grpcedge.defence.DefenceLog;
+import dev.grpcedge.defence.GuardedTls;
 import dev.grpcedge.config.ListenAddress;
+import dev.grpcedge.config.SecurityConfig;
 import dev.grpcedge.greeter.GreeterService;
+import dev.grpcedge.limits.Buckets;
+import dev.grpcedge.limits.CallerLimiter;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.observe.AccessLogInterceptor;
 import dev.grpcedge.observe.AccessLogWriter;
@@ -59,57 +66,79 @@ public final class GatewayServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health;
-  private final ScheduledExecutorService scheduler;
   private final GreeterService greeter;
   private final Duration grace;
   private final CertificateReloader tls;
-  private final ScheduledExecutorService reloads;
-  private final IssuerKeys keys;
-  private final AccessLogWriter accessLines;
-  private final ExecutorService offload;
   private final Web web;
+  private final CallerLimiter limiter;
+  private final ConnectionGuard connections;
+  private final Resources resources;
 
-  private GatewayServer(Server server, HealthStatusManager health, ScheduledExecutorService scheduler,
-      GreeterService greeter, Duration grace, CertificateReloader tls, ScheduledExecutorService reloads,
-      IssuerKeys keys, AccessLogWriter accessLines, ExecutorService offload, Web web) {
-    this.web = web;
-    this.tls = tls;
-    this.reloads = reloads;
+  private GatewayServer(Server server, HealthStatusManager health, GreeterService greeter, Duration grace,
+      CertificateReloader tls, Web web, CallerLimiter limiter, ConnectionGuard connections, Resources resources) {
     this.server = server;
     this.health = health;
-    this.scheduler = scheduler;
     this.greeter = greeter;
     this.grace = grace;
-    this.keys = keys;
-    this.accessLines = accessLines;
-    this.offload = offload;
+    this.tls = tls;
+    this.web = web;
+    this.limiter = limiter;
+    this.connections = connections;
+    this.resources = resources;
   }
 
   /** Checks every file the config names, binds the listener and starts serving. */
   public static GatewayServer start(GatewayConfig config) {
-    // Before anything is opened: a rule that matches nothing is a typo that would silently drop its scopes.
-    List<String> uncovered = RuleCoverage.uncovered(methodAccess(config));
+    // Before anything is opened: a rule that matches nothing is a typo that would silently drop its scopes, and
+    // a config that leaves every method open must say it means it.
+    List<RuleCoverage.MethodAccess> access = methodAccess(config);
+    List<String> uncovered = RuleCoverage.uncovered(access);
+    Resources resources = new Resources();
+    try {
+      return start(config, access, uncovered, resources);
+    } catch (RuntimeException e) {
+      resources.close();
+      throw e;
+    }
+  }
+
+  private static GatewayServer start(GatewayConfig config, List<RuleCoverage.MethodAccess> access,
+      List<String> uncovered, Resources resources) {
     SslProvider provider = TlsContexts.provider(config.tls());
+    // Registered first, closed last: the last calls' lines are written after every call has ended.
+    // As many lines as the asynchronous appender used to queue before callers wait.
+    AccessLogWriter accessLines = AccessLogWriter.start(8192);
+    resources.add(accessLines, accessLines::close);
     // Loads and checks the certificate, key and client CAs now; later changes to the files are hot-reloaded.
     CertificateReloader tls = CertificateReloader.create(config.tls(), provider);
+    resources.add(tls, tls::close);
     IssuerKeys keys = IssuerKeys.open(config.auth());
+    resources.add(keys, keys::close);
     // Fetch remote key sets before the first call; a provider that is down only delays its own issuer's calls.
     keys.warm();
     JwtVerifier verifier = JwtVerifier.create(config.auth(), keys.byIssuer(), Clock.systemUTC());
     MethodPolicy policy = MethodPolicy.from(config.auth().rules());
 
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, daemonThreads("grpc-edge-streams"));
+    resources.add(scheduler, scheduler::shutdownNow);
     ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(daemonThreads("grpc-edge-tls-reload"));
+    resources.add(reloads, reloads::shutdownNow);
     GreeterService greeter = new GreeterService(scheduler);
     HealthStatusManager health = new HealthStatusManager();
-
     // Calls run on their connection's event loop (grpc-java's advice for handlers that never block: a hand-off
     // to another thread costs as much as the rest of a small call). Verifying a token not seen before may wait
     // for its issuer's keys (bounded by keys.http_timeout), so AuthenticationInterceptor does that on the
     // offload pool.
     ExecutorService offload = offloadPool();
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress())
-        .sslContext(tls.sslContext())
+    resources.add(offload, offload::shutdownNow);
+    Buckets buckets = CallerLimiter.store(config.limits());
+    resources.add(buckets, buckets::close);
+
+    // Connections are counted across both listeners; each one's HTTP/2 defences and summary line are its own.
+    DefenceLog defenceLog = new DefenceLog();
+    ConnectionGuard connections = new ConnectionGuard(config.limits().connections(), defenceLog);
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(config.listen().toSocketAddress(),
+            GuardedTls.credentials(tls.sslContext(), connections, config.limits(), defenceLog))
         .directExecutor()
         // Authentication leaves the principal in a slot of the call's own context.
         .addStreamTracerFactory(AuthContext.slots());
@@ -120,41 +149,38 @@ public final class GatewayServer implements AutoCloseable {
         List.of(new PeerCertificates(), AccessLogInterceptor.connectionFilter(), LastToken.filter());
     transportFilters.forEach(builder::addTransportFilter);
     applyLimits(builder, config.limits());
-    // Runs first to last: access log -> authentication -> authorization -> stream expiry -> service.
-    // As many lines as the asynchronous appender used to queue before callers wait.
-    AccessLogWriter accessLines = AccessLogWriter.start(8192);
+    // Runs first to last: access log -> authentication -> caller limits -> authorization -> stream expiry ->
+    // service. Limits come after authentication, which names the caller, and before anything else is spent.
     var accessLog = new AccessLogInterceptor(accessLines);
     var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes(), offload);
+    var limiter = new CallerLimiter(config.limits(), buckets, scheduler);
     var authorization = new AuthorizationInterceptor(policy);
     var streamExpiry = new StreamExpiryInterceptor(policy, config.auth().clockSkew(), scheduler, Clock.systemUTC());
     // The one chain, for every way in: native gRPC here, gRPC-Web through the web bridge's in-process server.
     List<ServerServiceDefinition> services = new java.util.ArrayList<>();
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
-      services.add(ServerInterceptors.intercept(service, streamExpiry, authorization, authentication, accessLog));
+      services.add(ServerInterceptors.intercept(service, streamExpiry, authorization, limiter, authentication,
+          accessLog));
     }
     services.forEach(builder::addService);
     Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
-      scheduler.shutdownNow();
-      reloads.shutdownNow();
-      offload.shutdownNow();
-      keys.close();
-      accessLines.close();
       throw new UncheckedIOException(bindFailure(config.listen(), e), e);
     }
+    resources.add(server, () -> {
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    });
     Web web;
     try {
-      web = Web.start(config, tls, services, transportFilters);
+      web = Web.start(config, tls, services, transportFilters, connections, defenceLog);
     } catch (IOException e) {
-      server.shutdownNow();
-      scheduler.shutdownNow();
-      reloads.shutdownNow();
-      offload.shutdownNow();
-      keys.close();
-      accessLines.close();
       throw new UncheckedIOException(bindFailure(config.web().listen(), e), e);
+    }
+    if (web != null) {
+      resources.add(web, web::close);
     }
     health.setStatus("", ServingStatus.SERVING);
     if (!uncovered.isEmpty()) {
@@ -171,9 +197,13 @@ public final class GatewayServer implements AutoCloseable {
       log.info("web listener (gRPC-Web) on {} (TLS with the same certificate, ALPN h2 and http/1.1; origins {})",
           Web.address(config, web), config.web().allowedOrigins().isEmpty() ? "none" : config.web().allowedOrigins());
     }
+    log.info("limits: {} rule(s) per caller, buckets {}; connections at most {} per IP and {} in all",
+        config.limits().callers().size(), config.limits().store() == LimitsConfig.Store.REDIS
+            ? "in Redis at " + config.limits().redis().address() : "in this gateway",
+        config.limits().connections().perIp(), config.limits().connections().total());
     tls.start(reloads);
-    return new GatewayServer(server, health, scheduler, greeter, config.shutdownGrace(), tls, reloads, keys,
-        accessLines, offload, web);
+    return new GatewayServer(server, health, greeter, config.shutdownGrace(), tls, web, limiter, connections,
+        resources);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -183,8 +213,19 @@ public final class GatewayServer implements AutoCloseable {
         .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
         .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
         // Refuse clients that ping faster than this: a ping flood is a cheap way to burn an edge's CPU.
-        .permitKeepAliveTime(20, TimeUnit.SECONDS)
+        .permitKeepAliveTime(limits.http2().minPingInterval().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(false);
+    Http2Limits h2 = limits.http2();
+    if (h2.maxResets() > 0) {
+      // Off by default in grpc-java. It counts the resets a client sends and, since 1.76, those the server sends
+      // for a client's malformed frames (MadeYouReset); over the limit, GOAWAY ENHANCE_YOUR_CALM.
+      builder.maxRstFramesPerWindow(h2.maxResets(), (int) Math.max(1, h2.window().toSeconds()));
+    }
+    if (!limits.maxConnectionAge().isZero()) {
+      // grpc-java adds +-10% of jitter, so a fleet's connections do not all go away at once.
+      builder.maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+          .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** What a user can act on when the port cannot be bound: grpc-java says only "Failed to bind to address". */
@@ -208,10 +249,16 @@ public final class GatewayServer implements AutoCloseable {
   /**
    * Every method the gateway serves, with what the config's rules require of its callers.
    *
-   * @throws dev.grpcedge.config.ConfigException when a rule's pattern matches no served method
+   * @throws dev.grpcedge.config.ConfigException when a rule's pattern matches no served method, or when every
+ *     served method is public and {@code security.accept_risks} does not say that is meant
    */
   public static List<RuleCoverage.MethodAccess> methodAccess(GatewayConfig config) {
-    return RuleCoverage.check(config.auth().rules(), SERVED);
+    List<RuleCoverage.MethodAccess> access = RuleCoverage.check(config.auth().rules(), SERVED);
+    if (access.stream().allMatch(a -> a.requirement().isPublic())
+        && !config.security().acceptedRisks().contains(SecurityConfig.Risk.PUBLIC_METHODS)) {
+      throw SecurityConfig.Risk.PUBLIC_METHODS.refusal("auth.rules", "public: true on every served method");
+    }
+    return access;
   }
 
   /** The services {@link #start} binds, for checking rules before anything is bound. */
@@ -268,20 +315,9 @@ public final class GatewayServer implements AutoCloseable {
     }
     if (!clean) {
       log.warn("grace period of {} is over; cancelling the calls still running", Durations.format(grace));
-      server.shutdownNow();
-      if (web != null) {
-        web.inProcess().shutdownNow();
-      }
     }
-    if (web != null) {
-      web.close();
-    }
-    scheduler.shutdownNow();
-    reloads.shutdownNow();
-    offload.shutdownNow();
-    keys.close();
-    // After the server has ended every call, so the last calls' lines are written too.
-    accessLines.close();
+    // Cancels what is left, then closes the rest in reverse order of opening; the access log last.
+    resources.close();
     log.info("grpc-edge stopped");
     return clean;
   }
@@ -290,23 +326,20 @@ public final class GatewayServer implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Stops at once, cancelling in-flight calls. */
+  /** Stops at once, cancelling in-flight calls. Closing twice is harmless. */
   @Override
   public void close() {
-    if (web != null) {
-      web.close();
-    }
-    server.shutdownNow();
-    scheduler.shutdownNow();
-    reloads.shutdownNow();
-    keys.close();
-    try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    offload.shutdownNow();
-    accessLines.close();
+    resources.close();
+  }
+
+  /** Connections held now, on both listeners. */
+  public int openConnections() {
+    return connections.open();
+  }
+
+  /** Per-caller limit checks that failed because the store could not be reached, since start. */
+  public long limitStoreFailures() {
+    return limiter.storeFailures();
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.grpcedge.auth;
+package dev.grpcedge.calls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
