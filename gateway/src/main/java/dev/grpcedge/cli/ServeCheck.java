@@ -43,6 +43,15 @@ final class ServeCheck {
       out.println("web      " + cfg.web().listen() + " (gRPC-Web and Connect, the same certificate; origins "
           + (cfg.web().allowedOrigins().isEmpty() ? "none" : String.join(", ", cfg.web().allowedOrigins())) + ")");
     }
+    var limits = cfg.limits();
+    out.println("limits   " + limits.callers().size() + " per-caller rule(s), buckets " + (limits.store()
+        == dev.grpcedge.config.LimitsConfig.Store.REDIS ? "in Redis at " + limits.redis().address() + " (not reached by"
+        + " --check; on failure " + limits.onStoreFailure().name().toLowerCase(Locale.ROOT) + ")" : "in this gateway")
+        + "; connections " + limits.connections().perIp() + " per IP, " + limits.connections().total() + " in all");
+    if (!cfg.security().acceptedRisks().isEmpty()) {
+      out.println("risks    accepted: " + String.join(", ", cfg.security().acceptedRisks().stream()
+          .map(dev.grpcedge.config.SecurityConfig.Risk::key).sorted().toList()));
+    }
     for (IssuerConfig issuer : cfg.auth().issuers()) {
       out.println("issuer   " + issuer.issuer() + " (" + keySource(issuer) + "; audiences "
           + String.join(", ", issuer.audiences()) + ")");

@@ -40,6 +40,8 @@ class ServeCheckTest {
       assertTrue(r.out().startsWith(config + ": OK\nlisten   127.0.0.1:" + taken.getLocalPort()
           + " (not bound by --check)\n"), r.out());
       assertTrue(r.out().contains("\nissuer   " + TestGateway.ISSUER + " (keys from "), r.out());
+      assertTrue(r.out().contains("\nlimits   1 per-caller rule(s), buckets in this gateway; connections 100 per IP,"
+          + " 10000 in all\n"), r.out());
       assertTrue(r.out().contains("""
           METHOD                           TOKEN       SCOPES  CLIENT CERT  RULE
           greeter.Greeter/SayHello         required    greet   -            auth.rules[0]
@@ -51,6 +53,25 @@ class ServeCheckTest {
           grpc.health.v1.Health/Watch      not needed  -       -            auth.rules[1]
           """), r.out());
     }
+  }
+
+  @Test
+  void aConfigThatWeakensTheEdgeIsRefusedAndAnAcceptedRiskIsShown() throws Exception {
+    String allPublic = """
+            - methods: ["greeter.Greeter/*", "grpc.health.v1.Health/*"]
+              public: true
+        """;
+    ConsoleCapture.Result refused = check(config(allPublic));
+    assertEquals(1, refused.exitCode());
+    assertTrue(refused.err().contains("auth.rules: public: true on every served method lets anyone on the internet"
+        + " call every method without a token; if that is intended, accept the risk with security.accept_risks:"
+        + " [public_methods]"), refused.err());
+    Path accepted = config(allPublic);
+    java.nio.file.Files.writeString(accepted, java.nio.file.Files.readString(accepted)
+        + "security:\n  accept_risks: [public_methods]\n");
+    ConsoleCapture.Result ok = check(accepted);
+    assertEquals(0, ok.exitCode(), ok.err());
+    assertTrue(ok.out().contains("\nrisks    accepted: public_methods\n"), ok.out());
   }
 
   @Test
