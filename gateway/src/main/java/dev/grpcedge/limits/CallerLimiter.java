@@ -1,10 +1,15 @@
 package dev.grpcedge.limits;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.grpcedge.auth.AuthContext;
+import dev.grpcedge.auth.Principal;
 import dev.grpcedge.calls.DeferredListener;
 import dev.grpcedge.config.CallerLimit;
 import dev.grpcedge.config.LimitsConfig;
 import dev.grpcedge.config.LimitsConfig.StoreFailure;
 import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.grpc.Context;
@@ -26,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Applies {@code limits.callers} to each call, after authentication (so the caller is known): calls in flight
@@ -44,7 +51,11 @@ public final class CallerLimiter implements ServerInterceptor {
   private final StoreFailure onFailure;
   private final StoreHealth health;
   private final ScheduledExecutorService scheduler;
-  private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+  // Per rule and caller; forgotten 10 minutes after a slot for it was last made (a caller quiet that long has
+  // nothing in flight, or a long stream whose count a new slot would then start afresh: lenient, never stricter).
+  private final Cache<String, AtomicInteger> inFlight = Caffeine.newBuilder()
+      .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(1_000_000).build();
+  private final ThreadLocal<Slot> lastSlot = new ThreadLocal<>();
 
   public CallerLimiter(LimitsConfig limits, Buckets buckets, ScheduledExecutorService scheduler) {
     this.rules = new Rules(limits.callers());
@@ -73,83 +84,156 @@ public final class CallerLimiter implements ServerInterceptor {
     if (rule == null) {
       return next.startCall(call, headers);
     }
-    String caller = CallerKey.of(call);
-    ServerCall<ReqT, RespT> counted = call;
-    AtomicBoolean released = null;
-    if (rule.concurrent > 0) {
-      String key = rule.index + ":" + caller;
-      if (!take(key, rule.concurrent)) {
+    Slot slot = slot(rule, call);
+    ServerCall<ReqT, RespT> admitted = call;
+    if (slot.inFlight != null) {
+      if (slot.inFlight.incrementAndGet() > rule.concurrent) {
+        slot.inFlight.decrementAndGet();
         refuse(call, "more than " + rule.concurrent + " calls of this caller in flight; retry when one ends", -1);
         return new ServerCall.Listener<>() {};
       }
-      released = new AtomicBoolean();
-      counted = releasing(call, key, released);
+      admitted = new Releasing<>(call, slot.inFlight);
     }
-    ServerCall<ReqT, RespT> admitted = counted;
-    AtomicBoolean release = released;
     if (rule.calls == null) {
-      return start(rule, caller, admitted, headers, next, release);
+      return start(slot, admitted, headers, next);
     }
-    CompletableFuture<ConsumptionProbe> decision = buckets.consume("c" + rule.index + ":" + caller, rule.calls, 1);
-    if (decision.isDone()) {
-      return decided(decision, rule, caller, admitted, headers, next, release);
+    if (slot.localCalls != null) {
+      // The local store, decided on this thread: no future, no probe unless refused.
+      if (slot.localCalls.tryConsume(1)) {
+        return start(slot, admitted, headers, next);
+      }
+      return tooManyCalls(rule, admitted, slot.localCalls.estimateAbilityToConsume(1).getNanosToWaitForRefill());
     }
+    CompletableFuture<ConsumptionProbe> decision = buckets.consume(slot.callsKey, rule.calls, 1);
     DeferredListener<ReqT> deferred = new DeferredListener<>();
     Context context = Context.current();
+    ServerCall<ReqT, RespT> counted = admitted;
     decision.whenComplete((probe, error) -> context.run(() ->
-        deferred.start(decided(decision, rule, caller, admitted, headers, next, release))));
+        deferred.start(decided(probe, error, slot, counted, headers, next))));
     return deferred;
   }
 
-  private <ReqT, RespT> ServerCall.Listener<ReqT> decided(CompletableFuture<ConsumptionProbe> decision, Rule rule,
-      String caller, ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next,
-      AtomicBoolean released) {
-    ConsumptionProbe probe;
-    try {
-      probe = decision.join();
-    } catch (RuntimeException e) {
-      health.failed(e);
+  private <ReqT, RespT> ServerCall.Listener<ReqT> decided(ConsumptionProbe probe, Throwable error, Slot slot,
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    if (error != null) {
+      health.failed(error);
       if (onFailure == StoreFailure.ALLOW) {
-        return start(rule, caller, call, headers, next, released);
+        return start(slot, call, headers, next);
       }
       call.close(Status.UNAVAILABLE.withDescription("rate limits cannot be checked right now; retry later"),
           new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    if (buckets.remote()) {
-      health.answered();
-    }
+    health.answered();
     if (!probe.isConsumed()) {
-      long waitMs = millis(probe.getNanosToWaitForRefill());
-      refuse(call, "more than " + rule.callsPerSecond + " calls a second from this caller (burst " + rule.burst
-          + "); retry in " + waitMs + " ms", waitMs);
-      return new ServerCall.Listener<>() {};
+      return tooManyCalls(slot.rule, call, probe.getNanosToWaitForRefill());
     }
-    return start(rule, caller, call, headers, next, released);
+    return start(slot, call, headers, next);
+  }
+
+  private static <ReqT> ServerCall.Listener<ReqT> tooManyCalls(Rule rule, ServerCall<ReqT, ?> call, long waitNanos) {
+    long waitMs = millis(waitNanos);
+    refuse(call, "more than " + rule.callsPerSecond + " calls a second from this caller (burst " + rule.burst
+        + "); retry in " + waitMs + " ms", waitMs);
+    return new ServerCall.Listener<>() {};
+  }
+
+  /**
+   * The caller's keys, in-flight count and local bucket under {@code rule}, made once per thread and principal:
+   * a connection's calls come on one event loop with the same principal (the token verified once), so after its
+   * first call this is a thread-local read and an identity check.
+   */
+  private Slot slot(Rule rule, ServerCall<?, ?> call) {
+    Principal principal = AuthContext.current();
+    Slot last = lastSlot.get();
+    if (principal != null && last != null && last.principal == principal && last.rule == rule) {
+      return last;
+    }
+    String caller = CallerKey.of(call);
+    LocalBuckets local = buckets instanceof LocalBuckets l ? l : null;
+    Slot slot = new Slot(principal, rule, caller,
+        rule.concurrent > 0 ? inFlight.get(rule.index + ":" + caller, k -> new AtomicInteger()) : null,
+        rule.calls != null && local != null ? local.bucket("c" + rule.index + ":" + caller, rule.calls) : null,
+        rule.messages != null && local != null ? local.bucket("m" + rule.index + ":" + caller, rule.messages) : null);
+    if (principal != null) {
+      lastSlot.set(slot);
+    }
+    return slot;
+  }
+
+  /** One caller under one rule. */
+  private static final class Slot {
+    final Principal principal;
+    final Rule rule;
+    final String callsKey;
+    final String messagesKey;
+    final AtomicInteger inFlight;
+    final Bucket localCalls;
+    final Bucket localMessages;
+
+    Slot(Principal principal, Rule rule, String caller, AtomicInteger inFlight, Bucket localCalls,
+        Bucket localMessages) {
+      this.principal = principal;
+      this.rule = rule;
+      this.callsKey = "c" + rule.index + ":" + caller;
+      this.messagesKey = "m" + rule.index + ":" + caller;
+      this.inFlight = inFlight;
+      this.localCalls = localCalls;
+      this.localMessages = localMessages;
+    }
+  }
+
+  /** A call counted in flight until it closes or is cancelled, once. */
+  private static final class Releasing<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
+    private static final AtomicIntegerFieldUpdater<Releasing> DONE =
+        AtomicIntegerFieldUpdater.newUpdater(Releasing.class, "done");
+    private final AtomicInteger inFlight;
+    private volatile int done;
+
+    Releasing(ServerCall<ReqT, RespT> call, AtomicInteger inFlight) {
+      super(call);
+      this.inFlight = inFlight;
+    }
+
+    void release() {
+      if (DONE.compareAndSet(this, 0, 1)) {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      release();
+      super.close(status, trailers);
+    }
   }
 
   /** Starts the call, with its stream's messages metered when the rule limits them. */
-  private <ReqT, RespT> ServerCall.Listener<ReqT> start(Rule rule, String caller, ServerCall<ReqT, RespT> call,
-      Metadata headers, ServerCallHandler<ReqT, RespT> next, AtomicBoolean released) {
+  private <ReqT, RespT> ServerCall.Listener<ReqT> start(Slot slot, ServerCall<ReqT, RespT> call, Metadata headers,
+      ServerCallHandler<ReqT, RespT> next) {
     MethodType type = call.getMethodDescriptor().getType();
-    boolean streams = type == MethodType.CLIENT_STREAMING || type == MethodType.BIDI_STREAMING;
-    ServerCall.Listener<ReqT> listener;
+    boolean metered = slot.rule.messages != null
+        && (type == MethodType.CLIENT_STREAMING || type == MethodType.BIDI_STREAMING);
+    Releasing<?, ?> releasing = call instanceof Releasing<?, ?> r ? r : null;
+    if (!metered) {
+      ServerCall.Listener<ReqT> listener = next.startCall(call, headers);
+      return releasing == null ? listener : new SimpleForwardingServerCallListener<>(listener) {
+        @Override
+        public void onCancel() {
+          releasing.release();
+          super.onCancel();
+        }
+      };
+    }
     AtomicBoolean ended = new AtomicBoolean();
-    if (rule.messages != null && streams) {
-      listener = next.startCall(new Metered<>(call, rule, "m" + rule.index + ":" + caller, ended), headers);
-    } else {
-      listener = next.startCall(call, headers);
-    }
-    if (released == null && !(rule.messages != null && streams)) {
-      return listener;
-    }
-    String key = rule.index + ":" + caller;
+    ServerCall.Listener<ReqT> listener = next.startCall(new Metered<>(call, slot, ended),
+        headers);
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onCancel() {
         ended.set(true);
-        if (released != null && released.compareAndSet(false, true)) {
-          release(key);
+        if (releasing != null) {
+          releasing.release();
         }
         super.onCancel();
       }
@@ -171,10 +255,13 @@ public final class CallerLimiter implements ServerInterceptor {
     private final String key;
     private final AtomicBoolean ended;
 
-    Metered(ServerCall<ReqT, RespT> call, Rule rule, String key, AtomicBoolean ended) {
+    private final Bucket localMessages;
+
+    Metered(ServerCall<ReqT, RespT> call, Slot slot, AtomicBoolean ended) {
       super(call);
-      this.rule = rule;
-      this.key = key;
+      this.rule = slot.rule;
+      this.key = slot.messagesKey;
+      this.localMessages = slot.localMessages;
       this.ended = ended;
     }
 
@@ -187,6 +274,15 @@ public final class CallerLimiter implements ServerInterceptor {
 
     private void acquire() {
       if (ended.get()) {
+        return;
+      }
+      if (localMessages != null) {
+        // The local store: decided here, with no future and no probe unless the bucket is empty.
+        if (localMessages.tryConsume(1)) {
+          super.request(1);
+        } else {
+          overRate(localMessages.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        }
         return;
       }
       CompletableFuture<ConsumptionProbe> decision = buckets.consume(key, rule.messages, 1);
@@ -204,42 +300,21 @@ public final class CallerLimiter implements ServerInterceptor {
             health.answered();
           }
           super.request(1);
-        } else if (rule.overRate == CallerLimit.OverRate.PUSHBACK) {
-          scheduler.schedule(this::acquire, Math.max(1, probe.getNanosToWaitForRefill()), TimeUnit.NANOSECONDS);
-        } else if (ended.compareAndSet(false, true)) {
-          long waitMs = millis(probe.getNanosToWaitForRefill());
-          refuse(this, "more than " + rule.messagesPerSecond + " messages a second from this caller (burst "
-              + rule.messageBurst + "); slow down, retry in " + waitMs + " ms", waitMs);
+        } else {
+          overRate(probe.getNanosToWaitForRefill());
         }
       });
     }
-  }
 
-  private boolean take(String key, int max) {
-    boolean[] taken = new boolean[1];
-    inFlight.compute(key, (k, n) -> {
-      int held = n == null ? 0 : n;
-      taken[0] = held < max;
-      return taken[0] ? held + 1 : n;
-    });
-    return taken[0];
-  }
-
-  private void release(String key) {
-    inFlight.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
-  }
-
-  private <ReqT, RespT> ServerCall<ReqT, RespT> releasing(ServerCall<ReqT, RespT> call, String key,
-      AtomicBoolean released) {
-    return new SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        if (released.compareAndSet(false, true)) {
-          release(key);
-        }
-        super.close(status, trailers);
+    private void overRate(long waitNanos) {
+      if (rule.overRate == CallerLimit.OverRate.PUSHBACK) {
+        scheduler.schedule(this::acquire, Math.max(1, waitNanos), TimeUnit.NANOSECONDS);
+      } else if (ended.compareAndSet(false, true)) {
+        long waitMs = millis(waitNanos);
+        refuse(this, "more than " + rule.messagesPerSecond + " messages a second from this caller (burst "
+            + rule.messageBurst + "); slow down, retry in " + waitMs + " ms", waitMs);
       }
-    };
+    }
   }
 
   private static void refuse(ServerCall<?, ?> call, String why, long retryMs) {
@@ -252,11 +327,6 @@ public final class CallerLimiter implements ServerInterceptor {
 
   private static long millis(long nanos) {
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
-  }
-
-  /** Calls of one caller in flight on this gateway, for tests. */
-  int inFlight(String key) {
-    return inFlight.getOrDefault(key, 0);
   }
 
   /** One compiled rule. */
@@ -301,6 +371,7 @@ public final class CallerLimiter implements ServerInterceptor {
     private final Rule everything;
     private final ConcurrentHashMap<String, Object> resolved = new ConcurrentHashMap<>();
     private static final Object NONE = new Object();
+    private static final int MAX_RESOLVED = 4096;
 
     Rules(List<CallerLimit> limits) {
       Rule star = null;
@@ -333,8 +404,10 @@ public final class CallerLimiter implements ServerInterceptor {
           rule = everything;
         }
         r = rule == null ? NONE : rule;
-        // Bounded: only served methods reach this interceptor.
-        resolved.putIfAbsent(method, r);
+        // Bounded: unknown methods reach this interceptor too (they are answered UNIMPLEMENTED after the chain).
+        if (resolved.size() < MAX_RESOLVED) {
+          resolved.putIfAbsent(method, r);
+        }
       }
       return r == NONE ? null : (Rule) r;
     }

@@ -6,6 +6,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,14 +27,20 @@ public final class LocalBuckets implements Buckets {
 
   @Override
   public CompletableFuture<ConsumptionProbe> consume(String key, BucketConfiguration config, long tokens) {
-    Bucket bucket = buckets.get(key, k -> {
-      var builder = Bucket.builder();
+    return CompletableFuture.completedFuture(bucket(key, config).tryConsumeAndReturnRemaining(tokens));
+  }
+
+  /** The bucket {@code key}, made with {@code config} if new. */
+  Bucket bucket(String key, BucketConfiguration config) {
+    return buckets.get(key, k -> {
+      // Synchronized, not lock-free: a lock-free bucket allocates a new state on every take, and a caller's calls
+      // mostly come on one thread anyway.
+      var builder = Bucket.builder().withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED);
       for (Bandwidth limit : config.getBandwidths()) {
         builder.addLimit(limit);
       }
       return builder.build();
     });
-    return CompletableFuture.completedFuture(bucket.tryConsumeAndReturnRemaining(tokens));
   }
 
   @Override
