@@ -2,6 +2,7 @@ package dev.grpcedge;
 
 import dev.grpcedge.cli.CallCommand;
 import dev.grpcedge.cli.CommandLines;
+import dev.grpcedge.cli.GreeterCommand;
 import dev.grpcedge.cli.HealthCommand;
 import dev.grpcedge.cli.ServeCommand;
 import dev.grpcedge.cli.TokenCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     versionProvider = CommandLines.Version.class,
     description = "A secured public-edge gRPC gateway: TLS, OAuth2 bearer JWTs, rotating certificates.",
     subcommands = {ServeCommand.class, TokenCommand.class, CallCommand.class, HealthCommand.class,
-        CommandLine.HelpCommand.class})
+        GreeterCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

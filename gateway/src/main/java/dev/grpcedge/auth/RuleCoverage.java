@@ -37,6 +37,16 @@ public final class RuleCoverage {
    * @throws ConfigException naming the first pattern that matches no served method, with the closest one
    */
   public static List<MethodAccess> check(List<MethodRule> rules, List<ServiceDescriptor> served) {
+    return check(rules, served, List.of());
+  }
+
+  /**
+   * As {@link #check(List, List)}, with {@code routed}: the patterns of {@code routes}, whose methods the gateway
+   * forwards without knowing them. A rule may name a routed pattern, a method under a routed service wildcard, or
+   * the wildcard of a service with a routed method; each routed pattern gets a row of its own.
+   */
+  public static List<MethodAccess> check(List<MethodRule> rules, List<ServiceDescriptor> served,
+      List<String> routed) {
     Set<String> methods = new LinkedHashSet<>();
     Set<String> wildcards = new LinkedHashSet<>();
     for (ServiceDescriptor service : served) {
@@ -47,11 +57,17 @@ public final class RuleCoverage {
     }
     Set<String> known = new LinkedHashSet<>(methods);
     known.addAll(wildcards);
+    for (String pattern : routed) {
+      methods.add(pattern);
+      known.add(pattern);
+      known.add(MethodDescriptor.extractFullServiceName(pattern) + "/*");
+    }
     for (int i = 0; i < rules.size(); i++) {
       List<String> patterns = rules.get(i).methods();
       for (int j = 0; j < patterns.size(); j++) {
         String pattern = patterns.get(j);
-        if (!known.contains(pattern)) {
+        boolean underRoutedService = routed.contains(MethodDescriptor.extractFullServiceName(pattern) + "/*");
+        if (!known.contains(pattern) && !underRoutedService) {
           String hint = Suggestions.closest(pattern, known).map(c -> " (did you mean " + c + "?)")
               .orElse("; served: " + String.join(", ", wildcards));
           throw new ConfigException("auth.rules[" + i + "].methods[" + j + "]",

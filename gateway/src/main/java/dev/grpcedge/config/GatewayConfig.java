@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The whole gateway configuration, as read from {@code config/gateway.yaml}.
@@ -17,6 +21,8 @@ import java.time.Duration;
  * @param shutdownGrace how long in-flight calls may run after SIGTERM before they are cancelled
  * @param web the web listener (gRPC-Web and Connect), or {@link WebConfig#OFF}
  * @param security the risks accepted knowingly ({@code security.accept_risks})
+ * @param routes methods forwarded to upstreams instead of a built-in service
+ * @param upstreams the upstreams routes name, by name
  */
 public record GatewayConfig(
     ListenAddress listen,
@@ -26,7 +32,9 @@ public record GatewayConfig(
     String logLevel,
     Duration shutdownGrace,
     WebConfig web,
-    SecurityConfig security) {
+    SecurityConfig security,
+    List<RouteConfig> routes,
+    Map<String, UpstreamConfig> upstreams) {
   public GatewayConfig {
     requireNonNull(listen, "listen");
     requireNonNull(tls, "tls");
@@ -36,24 +44,26 @@ public record GatewayConfig(
     requireNonNull(shutdownGrace, "shutdown.grace");
     requireNonNull(web, "web");
     requireNonNull(security, "security");
+    routes = List.copyOf(routes);
+    upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
   }
 
   /** Without a web listener. */
   public GatewayConfig(ListenAddress listen, TlsConfig tls, AuthConfig auth, LimitsConfig limits, String logLevel,
       Duration shutdownGrace) {
-    this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF, SecurityConfig.NONE);
+    this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF, SecurityConfig.NONE, List.of(), Map.of());
   }
 
   public GatewayConfig withListen(ListenAddress newListen) {
-    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web, security);
+    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web, security, routes, upstreams);
   }
 
   public GatewayConfig withLogLevel(String newLevel) {
-    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web, security);
+    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web, security, routes, upstreams);
   }
 
   public GatewayConfig withWeb(WebConfig newWeb) {
-    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb, security);
+    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb, security, routes, upstreams);
   }
 
   /** Log levels accepted in {@code log.level}. */
@@ -73,7 +83,9 @@ public record GatewayConfig(
   static GatewayConfig bind(@JsonProperty("listen") ListenAddress listen, @JsonProperty("tls") TlsConfig tls,
       @JsonProperty("auth") AuthConfig auth, @JsonProperty("limits") LimitsConfig limits,
       @JsonProperty("log") LogSection log, @JsonProperty("shutdown") ShutdownSection shutdown,
-      @JsonProperty("web") WebConfig web, @JsonProperty("security") SecurityConfig security) {
+      @JsonProperty("web") WebConfig web, @JsonProperty("security") SecurityConfig security,
+      @JsonProperty("routes") List<RouteConfig> routes,
+      @JsonProperty("upstreams") Map<String, UpstreamConfig> upstreams) {
     if (tls == null) {
       throw new ConfigException("tls.cert", "is required (PEM certificate chain)");
     }
@@ -100,9 +112,12 @@ public record GatewayConfig(
     SecurityConfig risks = security == null ? SecurityConfig.NONE : security;
     // Last: every section is valid on its own; now, is the whole an edge fit for the internet?
     EdgeRisks.check(a, l, risks);
+    List<RouteConfig> r = Checks.list(routes);
+    Map<String, UpstreamConfig> u = upstreams == null ? Map.of() : upstreams;
+    Routing.check(r, u, risks);
     return new GatewayConfig(listen == null ? new ListenAddress("127.0.0.1", 8443) : listen, tls, a, l,
         log == null || log.level() == null ? "INFO" : log.level().name(),
-        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web, risks);
+        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web, risks, r, u);
   }
 
   /** The {@code log} section. */

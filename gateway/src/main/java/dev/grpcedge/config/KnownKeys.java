@@ -36,6 +36,15 @@ final class KnownKeys {
       }
       return;
     }
+    if (type instanceof ParameterizedType map && map.getRawType() == Map.class && node.isObject()) {
+      // A map keyed by names the user chooses (upstreams.NAME): only its values have known keys.
+      Type value = map.getActualTypeArguments()[1];
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        check(field.getValue(), value, path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+      }
+      return;
+    }
     if (!(type instanceof Class<?> record) || !node.isObject()) {
       return;
     }

@@ -31,7 +31,9 @@ public record SecurityConfig(Set<Risk> acceptedRisks) {
     /** {@code auth.clock_skew} over 5 minutes. */
     LONG_CLOCK_SKEW("keeps expired tokens valid for more than 5 minutes"),
     /** A key set fetched over plain http from a host that is not loopback. */
-    PLAIN_HTTP_KEYS("lets anyone on the network path swap the signing keys and mint tokens");
+    PLAIN_HTTP_KEYS("lets anyone on the network path swap the signing keys and mint tokens"),
+    /** An upstream reached without TLS beyond loopback. */
+    PLAINTEXT_UPSTREAMS("sends callers' requests and identities across the network unencrypted");
 
     private final String harm;
 

@@ -143,7 +143,9 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     CallRecord(AccessLogWriter writer, String method, ConnectionFields connection, long startNanos, String via) {
       this.via = via;
       this.writer = writer;
-      this.method = method;
+      // Any :path reaches the chain now (routed and unknown methods too): what a client wrote, made safe and short.
+      String m = safe(method);
+      this.method = m.length() > 200 ? m.substring(0, 200) + "..." : m;
       this.connection = connection;
       this.startNanos = startNanos;
     }

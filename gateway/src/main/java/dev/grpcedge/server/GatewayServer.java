@@ -24,12 +24,14 @@ import dev.grpcedge.limits.CallerLimiter;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.observe.AccessLogInterceptor;
 import dev.grpcedge.observe.AccessLogWriter;
+import dev.grpcedge.route.RouteRegistry;
+import dev.grpcedge.route.Upstream;
 import dev.grpcedge.tls.CertificateReloader;
 import dev.grpcedge.tls.CertificateStatus;
 import dev.grpcedge.tls.PeerCertificates;
 import dev.grpcedge.tls.TlsContexts;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerTransportFilter;
 import io.grpc.ServiceDescriptor;
@@ -43,7 +45,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -156,13 +160,27 @@ public final class GatewayServer implements AutoCloseable {
     var limiter = new CallerLimiter(config.limits(), buckets, scheduler);
     var authorization = new AuthorizationInterceptor(policy);
     var streamExpiry = new StreamExpiryInterceptor(policy, config.auth().clockSkew(), scheduler, Clock.systemUTC());
-    // The one chain, for every way in: native gRPC here, gRPC-Web through the web bridge's in-process server.
+    // The one chain, for every way in and every method: built-in services, routed methods (the fallback registry)
+    // and unknown ones alike, installed on the builder, which covers fallback methods too. gRPC-Web goes through
+    // the same chain on the web bridge's in-process server.
+    List<ServerInterceptor> chain = List.of(streamExpiry, authorization, limiter, authentication, accessLog);
+    chain.forEach(builder::intercept);
+    // Routed services replace built-in ones of the same name.
+    Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    config.upstreams().forEach((name, upstreamConfig) -> {
+      Upstream upstream = Upstream.open(name, upstreamConfig);
+      resources.add(upstream, upstream::close);
+      upstreams.put(name, upstream);
+    });
+    RouteRegistry routes = new RouteRegistry(config.routes(), upstreams);
     List<ServerServiceDefinition> services = new java.util.ArrayList<>();
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
-      services.add(ServerInterceptors.intercept(service, streamExpiry, authorization, limiter, authentication,
-          accessLog));
+      if (!routes.routes(service.getServiceDescriptor().getName() + "/*")) {
+        services.add(service);
+      }
     }
     services.forEach(builder::addService);
+    builder.fallbackHandlerRegistry(routes);
     Server server = builder.build();
     try {
       server.start();
@@ -175,7 +193,7 @@ public final class GatewayServer implements AutoCloseable {
     });
     Web web;
     try {
-      web = Web.start(config, tls, services, transportFilters, connections, defenceLog);
+      web = Web.start(config, tls, services, chain, routes, transportFilters, connections, defenceLog);
     } catch (IOException e) {
       throw new UncheckedIOException(bindFailure(config.web().listen(), e), e);
     }
@@ -253,7 +271,24 @@ public final class GatewayServer implements AutoCloseable {
  *     served method is public and {@code security.accept_risks} does not say that is meant
    */
   public static List<RuleCoverage.MethodAccess> methodAccess(GatewayConfig config) {
-    List<RuleCoverage.MethodAccess> access = RuleCoverage.check(config.auth().rules(), SERVED);
+    List<String> routed = config.routes().stream().flatMap(r -> r.methods().stream()).toList();
+    List<ServiceDescriptor> builtIn = SERVED.stream()
+        .filter(s -> !routed.contains(s.getName() + "/*")).toList();
+    for (int i = 0; i < config.routes().size(); i++) {
+      List<String> methods = config.routes().get(i).methods();
+      for (int j = 0; j < methods.size(); j++) {
+        String service = io.grpc.MethodDescriptor.extractFullServiceName(methods.get(j));
+        if (service.equals(HealthGrpc.SERVICE_NAME)) {
+          throw new dev.grpcedge.config.ConfigException("routes[" + i + "].methods[" + j + "]", "the gateway's own"
+              + " health service cannot be routed");
+        }
+        if (!methods.get(j).endsWith("/*") && SERVED.stream().anyMatch(s -> s.getName().equals(service))) {
+          throw new dev.grpcedge.config.ConfigException("routes[" + i + "].methods[" + j + "]", methods.get(j)
+              + " is one method of a built-in service; route the whole service (" + service + "/*)");
+        }
+      }
+    }
+    List<RuleCoverage.MethodAccess> access = RuleCoverage.check(config.auth().rules(), builtIn, routed);
     if (access.stream().allMatch(a -> a.requirement().isPublic())
         && !config.security().acceptedRisks().contains(SecurityConfig.Risk.PUBLIC_METHODS)) {
       throw SecurityConfig.Risk.PUBLIC_METHODS.refusal("auth.rules", "public: true on every served method");

@@ -10,7 +10,8 @@ import dev.grpcedge.defence.DefenceLog;
 import dev.grpcedge.web.WebListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
+import io.grpc.HandlerRegistry;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerTransportFilter;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -27,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  */
 record Web(Server inProcess, WebBridge bridge, WebListener listener) implements AutoCloseable {
   /** Starts it when {@code web.listen} is set; null otherwise. */
-  static Web start(GatewayConfig config, CertificateReloader tls, List<ServerServiceDefinition> chained,
-      List<ServerTransportFilter> transportFilters, ConnectionGuard connections, DefenceLog defenceLog)
-      throws IOException {
+  static Web start(GatewayConfig config, CertificateReloader tls, List<ServerServiceDefinition> services,
+      List<ServerInterceptor> chain, HandlerRegistry routes, List<ServerTransportFilter> transportFilters,
+      ConnectionGuard connections, DefenceLog defenceLog) throws IOException {
     if (!config.web().enabled()) {
       return null;
     }
@@ -38,11 +39,15 @@ record Web(Server inProcess, WebBridge bridge, WebListener listener) implements 
     InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor()
         .addStreamTracerFactory(AuthContext.slots())
         .maxInboundMessageSize(config.limits().maxInboundMessageBytes());
-    chained.forEach(service -> builder.addService(ServerInterceptors.intercept(service, callers)));
+    // The gateway's chain, with the bridge's callers outermost (added last), so that the chain sees the browser.
+    chain.forEach(builder::intercept);
+    builder.intercept(callers);
+    services.forEach(builder::addService);
+    builder.fallbackHandlerRegistry(routes);
     Server inProcess = builder.build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     WebBridge bridge = new WebBridge(channel, callers, transportFilters, config.web(),
-        config.limits().maxInboundMessageBytes(), chained);
+        config.limits().maxInboundMessageBytes(), services);
     try {
       return new Web(inProcess, bridge, WebListener.start(config.web().listen(), tls.webSslContext(), bridge,
           config.limits(), connections, defenceLog));

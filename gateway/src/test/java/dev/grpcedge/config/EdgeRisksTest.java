@@ -77,7 +77,7 @@ class EdgeRisksTest {
   @Test
   void anUnknownRiskIsRefusedWithTheKnownOnes() {
     assertEquals("security.accept_risks[0]: unknown risk 'defence_off' (did you mean defences_off?) (known:"
-            + " defences_off, long_clock_skew, plain_http_keys, public_methods)",
+            + " defences_off, long_clock_skew, plain_http_keys, plaintext_upstreams, public_methods)",
         refusal("security:\n  accept_risks: [defence_off]\n"));
   }
 

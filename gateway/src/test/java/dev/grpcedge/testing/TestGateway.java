@@ -115,6 +115,7 @@ public final class TestGateway implements AutoCloseable {
     private String rules = DEFAULT_RULES;
     private String limits = "";
     private String security = "";
+    private String routing = "";
     private String grace = "5s";
     private String authExtra = "";
     private String tlsExtra = "";
@@ -187,6 +188,12 @@ public final class TestGateway implements AutoCloseable {
       return this;
     }
 
+    /** Top-level YAML ({@code routes:} and {@code upstreams:} sections), unindented. */
+    public Builder routing(String yaml) {
+      this.routing = yaml;
+      return this;
+    }
+
     /** YAML keys for the {@code security} section, indented by two spaces ({@code "  accept_risks: [...]"}). */
     public Builder security(String yamlKeys) {
       this.security = "security:\n" + yamlKeys;
@@ -222,7 +229,7 @@ public final class TestGateway implements AutoCloseable {
           %s
           %s
           """.formatted(certFile, keyFile, tlsExtra, authExtra, issuersYaml(), rules,
-              limits.isEmpty() ? "  {}" : limits, grace, web, security)
+              limits.isEmpty() ? "  {}" : limits, grace, web, security) + routing
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);

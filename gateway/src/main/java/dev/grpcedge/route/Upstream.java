@@ -1,0 +1,141 @@
+package dev.grpcedge.route;
+
+import dev.grpcedge.config.ConfigException;
+import dev.grpcedge.config.ListenAddress;
+import dev.grpcedge.config.UpstreamConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One upstream: a grpc-java channel to its backends, with grpc-java's own service config for load balancing,
+ * per-backend health ({@code grpc.health.v1} Watch), retries and message sizes, and the deadline policy the
+ * forwarder applies.
+ */
+public final class Upstream implements AutoCloseable {
+  private final String name;
+  private final UpstreamConfig config;
+  private final ManagedChannel channel;
+
+  private Upstream(String name, UpstreamConfig config, ManagedChannel channel) {
+    this.name = name;
+    this.config = config;
+    this.channel = channel;
+  }
+
+  /** Builds the channel of {@code upstreams.NAME}; a CA or client certificate that cannot be read stops start-up. */
+  @SuppressWarnings("deprecation") // nameResolverFactory: the one way to give a channel its own resolver
+  public static Upstream open(String name, UpstreamConfig config) {
+    NettyChannelBuilder builder;
+    String target = config.targets().get(0);
+    if (target.startsWith("dns:///")) {
+      builder = NettyChannelBuilder.forTarget(target);
+    } else {
+      List<InetSocketAddress> backends = new ArrayList<>();
+      for (String t : config.targets()) {
+        ListenAddress a = ListenAddress.parse(t);
+        backends.add(InetSocketAddress.createUnresolved(a.host(), a.port()));
+      }
+      builder = NettyChannelBuilder.forTarget(StaticTargets.SCHEME + "://" + name + "/")
+          .nameResolverFactory(new StaticTargets(backends));
+    }
+    if (config.plaintext()) {
+      builder.usePlaintext();
+    } else {
+      builder.sslContext(tls(name, config));
+      if (config.authority() != null) {
+        builder.overrideAuthority(config.authority());
+      }
+    }
+    builder.defaultServiceConfig(serviceConfig(config))
+        .enableRetry()
+        .maxInboundMessageSize(config.maxMessageBytes())
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .userAgent("grpc-edge");
+    return new Upstream(name, config, builder.build());
+  }
+
+  private static io.netty.handler.ssl.SslContext tls(String name, UpstreamConfig config) {
+    try {
+      SslContextBuilder tls = GrpcSslContexts.forClient();
+      if (config.ca() != null) {
+        tls.trustManager(readable(name, "ca", config.ca()).toFile());
+      }
+      if (config.clientCert() != null) {
+        tls.keyManager(readable(name, "client_cert", config.clientCert()).toFile(),
+            readable(name, "client_key", config.clientKey()).toFile());
+      }
+      return tls.build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("upstreams." + name, "cannot set up TLS: " + e.getMessage());
+    }
+  }
+
+  private static Path readable(String name, String key, Path file) {
+    if (!Files.isReadable(file)) {
+      throw new ConfigException("upstreams." + name + "." + key, "cannot read " + file);
+    }
+    return file;
+  }
+
+  /** grpc-java's service config: the balancer, health checks, and for every method retries and message sizes. */
+  static Map<String, Object> serviceConfig(UpstreamConfig config) {
+    Map<String, Object> sc = new LinkedHashMap<>();
+    sc.put("loadBalancingConfig", List.of(Map.of(config.loadBalancing(), Map.of())));
+    if (config.healthCheck()) {
+      // Each backend's overall status (service ""): NOT_SERVING backends get no new calls.
+      sc.put("healthCheckConfig", Map.of("serviceName", ""));
+    }
+    Map<String, Object> method = new LinkedHashMap<>();
+    method.put("name", List.of(Map.of()));
+    method.put("maxRequestMessageBytes", (double) config.maxMessageBytes());
+    method.put("maxResponseMessageBytes", (double) config.maxMessageBytes());
+    if (config.retry() != null) {
+      method.put("retryPolicy", Map.of(
+          "maxAttempts", (double) config.retry().maxAttempts(),
+          "initialBackoff", seconds(config.retry().initialBackoff()),
+          "maxBackoff", seconds(config.retry().maxBackoff()),
+          "backoffMultiplier", 2.0,
+          "retryableStatusCodes", List.copyOf(config.retry().codes())));
+    }
+    sc.put("methodConfig", List.of(method));
+    return sc;
+  }
+
+  private static String seconds(Duration d) {
+    return (d.toNanos() / 1e9) + "s";
+  }
+
+  public String name() {
+    return name;
+  }
+
+  UpstreamConfig config() {
+    return config;
+  }
+
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
