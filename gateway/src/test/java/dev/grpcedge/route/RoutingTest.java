@@ -51,6 +51,12 @@ class RoutingTest {
   private final List<Metadata> seenHeaders = new CopyOnWriteArrayList<>();
   private final Map<Integer, AtomicInteger> callsByPort = new ConcurrentHashMap<>();
   private final List<Long> seenDeadlineMillis = new CopyOnWriteArrayList<>();
+  private final List<GreeterService> greeters = new CopyOnWriteArrayList<>();
+
+  /** Server streams the upstream Greeters are still producing. */
+  private int activeStreams() {
+    return greeters.stream().mapToInt(GreeterService::activeStreams).sum();
+  }
 
   @AfterEach
   void stop() {
@@ -73,8 +79,10 @@ class RoutingTest {
         return next.startCall(call, headers);
       }
     };
+    GreeterService greeter = new GreeterService(scheduler);
+    greeters.add(greeter);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(ServerInterceptors.intercept(new GreeterService(scheduler), recorder))
+        .addService(ServerInterceptors.intercept(greeter, recorder))
         .build().start();
     upstreams.add(server);
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
@@ -168,6 +176,57 @@ class RoutingTest {
       assertEquals("upstream greeters is unavailable", down.getStatus().getDescription());
       assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 10, "not at the deadline");
       assertNotNull(down.getStatus());
+    }
+  }
+
+  @Test
+  void theUpstreamsStatusAndABrowsersCallGoThrough() throws Exception {
+    int a = upstream();
+    try (TestGateway gateway = TestGateway.in(dir).web("").routing("""
+        upstreams:
+          greeters: {targets: ["127.0.0.1:%d"], plaintext: true, health_check: false}
+        routes:
+          - {methods: ["greeter.Greeter/*"], upstream: greeters}
+        """.formatted(a)).start()) {
+      // A status the upstream's service chose comes back as it is.
+      StatusRuntimeException invalid = assertThrows(StatusRuntimeException.class, () -> gateway
+          .blockingStub(gateway.token("greet")).sayHello(HelloRequest.newBuilder().setName(" ").build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, invalid.getStatus().getCode());
+      assertEquals("name is required", invalid.getStatus().getDescription());
+
+      // gRPC-Web from a browser reaches the routed Greeter through the bridge and the same chain.
+      var web = new dev.grpcedge.testing.WebClient(gateway.webPort(), gateway.caFile(),
+          java.net.http.HttpClient.Version.HTTP_2);
+      byte[] body = dev.grpcedge.testing.WebClient.frame(HelloRequest.newBuilder().setName("Web").build().toByteArray());
+      var ok = web.post("/greeter.Greeter/SayHello", Map.of("content-type", "application/grpc-web+proto",
+          "x-grpc-web", "1", "authorization", "Bearer " + gateway.token("greet")), body);
+      var frames = dev.grpcedge.testing.WebClient.frames(ok.body());
+      assertEquals("Hello, Web!", dev.grpcedge.greeter.proto.HelloReply.parseFrom(frames.get(0).payload())
+          .getMessage());
+      var refused = web.post("/greeter.Greeter/SayHello", Map.of("content-type", "application/grpc-web+proto",
+          "x-grpc-web", "1"), body);
+      assertEquals("16", refused.headers().firstValue("grpc-status").orElse(""), refused.headers().toString());
+    }
+  }
+
+  @Test
+  void aCallerThatCancelsCancelsTheUpstreamCall() throws Exception {
+    int a = upstream();
+    try (TestGateway gateway = gateway("\"127.0.0.1:" + a + "\"")) {
+      var replies = new dev.grpcedge.testing.StreamRecorder<dev.grpcedge.greeter.proto.HelloReply>();
+      Context.CancellableContext cancellable = Context.current().withCancellation();
+      cancellable.run(() -> GreeterGrpc.newStub(gateway.channel())
+          .withCallCredentials(BearerCredentials.of(gateway.token("greet")))
+          .lotsOfReplies(HelloRequest.newBuilder().setName("C").setCount(1000).setIntervalMillis(50).build(),
+              replies));
+      replies.awaitCount(2);
+      assertEquals(1, activeStreams(), "the upstream is streaming");
+      cancellable.cancel(null);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (activeStreams() > 0 && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, activeStreams(), "the upstream stream was not cancelled");
     }
   }
 
