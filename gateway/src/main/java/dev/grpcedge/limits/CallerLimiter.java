@@ -13,6 +13,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.grpc.Context;
+import io.grpc.Grpc;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -145,17 +146,20 @@ public final class CallerLimiter implements ServerInterceptor {
    */
   private Slot slot(Rule rule, ServerCall<?, ?> call) {
     Principal principal = AuthContext.current();
+    // Who the caller is, by identity: its principal, or without one its connection (its address object, one per
+    // connection, which also stands for the connection's client certificate).
+    Object who = principal != null ? principal : call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     Slot last = lastSlot.get();
-    if (principal != null && last != null && last.principal == principal && last.rule == rule) {
+    if (who != null && last != null && last.who == who && last.rule == rule) {
       return last;
     }
     String caller = CallerKey.of(call);
     LocalBuckets local = buckets instanceof LocalBuckets l ? l : null;
-    Slot slot = new Slot(principal, rule, caller,
+    Slot slot = new Slot(who, rule, caller,
         rule.concurrent > 0 ? inFlight.get(rule.index + ":" + caller, k -> new AtomicInteger()) : null,
         rule.calls != null && local != null ? local.bucket("c" + rule.index + ":" + caller, rule.calls) : null,
         rule.messages != null && local != null ? local.bucket("m" + rule.index + ":" + caller, rule.messages) : null);
-    if (principal != null) {
+    if (who != null) {
       lastSlot.set(slot);
     }
     return slot;
@@ -163,7 +167,7 @@ public final class CallerLimiter implements ServerInterceptor {
 
   /** One caller under one rule. */
   private static final class Slot {
-    final Principal principal;
+    final Object who;
     final Rule rule;
     final String callsKey;
     final String messagesKey;
@@ -171,9 +175,8 @@ public final class CallerLimiter implements ServerInterceptor {
     final Bucket localCalls;
     final Bucket localMessages;
 
-    Slot(Principal principal, Rule rule, String caller, AtomicInteger inFlight, Bucket localCalls,
-        Bucket localMessages) {
-      this.principal = principal;
+    Slot(Object who, Rule rule, String caller, AtomicInteger inFlight, Bucket localCalls, Bucket localMessages) {
+      this.who = who;
       this.rule = rule;
       this.callsKey = "c" + rule.index + ":" + caller;
       this.messagesKey = "m" + rule.index + ":" + caller;

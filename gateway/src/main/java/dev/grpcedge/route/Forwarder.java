@@ -93,6 +93,7 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
     // Guarded by this: a message was delivered but the other side was not ready, so the next is not yet asked for.
     private boolean callerWaiting;
     private boolean upstreamWaiting;
+    private volatile boolean callerCancelled;
 
     Pump(ServerCall<byte[], byte[]> caller, ClientCall<byte[], byte[]> upstream, String upstreamName) {
       this.caller = caller;
@@ -119,6 +120,7 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
         @Override
         public void onCancel() {
           // The caller went away, or its deadline passed: the upstream call ends too.
+          callerCancelled = true;
           upstream.cancel("the caller cancelled", null);
         }
 
@@ -173,6 +175,11 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
      * addresses and causes it carries.
      */
     private Status toCaller(Status status) {
+      if (status.getCode() == Status.Code.CANCELLED && !callerCancelled) {
+        // The upstream ended the call (a backend stopping resets its streams with CANCEL): to the caller, who
+        // cancelled nothing, the upstream went away.
+        return Status.UNAVAILABLE.withDescription("upstream " + upstreamName + " went away");
+      }
       String description = status.getDescription();
       boolean local = status.getCause() != null
           || description != null && (description.contains("remote_addr=") || ADDRESS.matcher(description).find());

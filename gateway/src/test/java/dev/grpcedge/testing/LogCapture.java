@@ -27,7 +27,8 @@ public final class LogCapture implements AutoCloseable {
   }
 
   public List<String> lines() {
-    synchronized (lines.list) {
+    // ListAppender appends under the appender's own lock (AppenderBase.doAppend is synchronized), not the list's.
+    synchronized (lines) {
       return lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
   }

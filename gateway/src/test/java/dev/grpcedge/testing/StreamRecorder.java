@@ -29,6 +29,11 @@ public final class StreamRecorder<T> implements StreamObserver<T> {
     done.complete(null);
   }
 
+  /** True once the call has ended, either way. */
+  public boolean done() {
+    return done.isDone();
+  }
+
   public int count() {
     return messages.size();
   }
