@@ -8,14 +8,12 @@ import dev.grpcedge.calls.DeferredListener;
 import dev.grpcedge.config.CallerLimit;
 import dev.grpcedge.config.LimitsConfig;
 import dev.grpcedge.config.LimitsConfig.StoreFailure;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.grpc.Context;
-import io.grpc.Grpc;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerCall;
@@ -23,12 +21,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -330,103 +323,5 @@ public final class CallerLimiter implements ServerInterceptor {
 
   private static long millis(long nanos) {
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
-  }
-
-  /** One compiled rule. */
-  private static final class Rule {
-    final int index;
-    final int callsPerSecond;
-    final int burst;
-    final int concurrent;
-    final int messagesPerSecond;
-    final int messageBurst;
-    final CallerLimit.OverRate overRate;
-    final BucketConfiguration calls;
-    final BucketConfiguration messages;
-
-    Rule(int index, CallerLimit limit) {
-      this.index = index;
-      this.callsPerSecond = limit.callsPerSecond();
-      this.burst = limit.burst();
-      this.concurrent = limit.concurrentCalls();
-      this.messagesPerSecond = limit.messagesPerSecond();
-      this.messageBurst = limit.messageBurst();
-      this.overRate = limit.overMessageRate();
-      this.calls = bucket(limit.callsPerSecond(), limit.burst());
-      this.messages = bucket(limit.messagesPerSecond(), limit.messageBurst());
-    }
-
-    private static BucketConfiguration bucket(int perSecond, int burst) {
-      if (perSecond == 0) {
-        return null;
-      }
-      return BucketConfiguration.builder()
-          .addLimit(Bandwidth.builder().capacity(Math.max(burst, 1)).refillGreedy(perSecond, Duration.ofSeconds(1))
-              .build())
-          .build();
-    }
-  }
-
-  /** Which rule a method falls under: its own name, else its service's wildcard, else {@code *}. */
-  private static final class Rules {
-    private final Map<String, Rule> exact = new HashMap<>();
-    private final Map<String, Rule> services = new HashMap<>();
-    private final Rule everything;
-    private final ConcurrentHashMap<String, Object> resolved = new ConcurrentHashMap<>();
-    private static final Object NONE = new Object();
-    private static final int MAX_RESOLVED = 4096;
-
-    Rules(List<CallerLimit> limits) {
-      Rule star = null;
-      List<Rule> compiled = new ArrayList<>();
-      for (int i = 0; i < limits.size(); i++) {
-        Rule rule = new Rule(i, limits.get(i));
-        compiled.add(rule);
-        for (String m : limits.get(i).methods()) {
-          if (m.equals("*")) {
-            star = star == null ? rule : star;
-          } else if (m.endsWith("/*")) {
-            services.putIfAbsent(m.substring(0, m.length() - 2), rule);
-          } else {
-            exact.putIfAbsent(m, rule);
-          }
-        }
-      }
-      this.everything = star;
-    }
-
-    Rule of(String method) {
-      Object r = resolved.get(method);
-      if (r == null) {
-        Rule rule = exact.get(method);
-        if (rule == null) {
-          int slash = method.indexOf('/');
-          rule = slash < 0 ? null : services.get(method.substring(0, slash));
-        }
-        if (rule == null) {
-          rule = everything;
-        }
-        r = rule == null ? NONE : rule;
-        // Bounded: unknown methods reach this interceptor too (they are answered UNIMPLEMENTED after the chain).
-        if (resolved.size() < MAX_RESOLVED) {
-          resolved.putIfAbsent(method, r);
-        }
-      }
-      return r == NONE ? null : (Rule) r;
-    }
-
-    /** How long the slowest bucket takes to refill from empty (at least a minute). */
-    static Duration longestRefill(List<CallerLimit> limits) {
-      long seconds = 60;
-      for (CallerLimit l : limits) {
-        if (l.callsPerSecond() > 0) {
-          seconds = Math.max(seconds, (l.burst() + l.callsPerSecond() - 1) / l.callsPerSecond());
-        }
-        if (l.messagesPerSecond() > 0) {
-          seconds = Math.max(seconds, (l.messageBurst() + l.messagesPerSecond() - 1) / l.messagesPerSecond());
-        }
-      }
-      return Duration.ofSeconds(seconds);
-    }
   }
 }
