@@ -114,6 +114,13 @@ public final class TestGateway implements AutoCloseable {
     private final Path dir;
     private String rules = DEFAULT_RULES;
     private String limits = "";
+    /**
+     * Without limits of its own, a test gateway gives each caller room for a load generator's closed loop (the
+     * default rule, 1000 calls a second, would refuse the bench tests' calls); CallerLimitsTest sets its own.
+     */
+    private static final String LOAD_TEST_CALLERS = "  callers: [{methods: [\"*\"], calls_per_second: 10000000,"
+        + " burst: 10000000, concurrent_calls: 100000, messages_per_second: 100000000,"
+        + " message_burst: 100000000}]";
     private String security = "";
     private String routing = "";
     private String grace = "5s";
@@ -229,7 +236,7 @@ public final class TestGateway implements AutoCloseable {
           %s
           %s
           """.formatted(certFile, keyFile, tlsExtra, authExtra, issuersYaml(), rules,
-              limits.isEmpty() ? "  {}" : limits, grace, web, security) + routing
+              limits.isEmpty() ? LOAD_TEST_CALLERS : limits, grace, web, security) + routing
           .replace("limits:\n  {}", "limits: {}");
       try {
         return Files.writeString(dir.resolve("gateway.yaml"), yaml);
