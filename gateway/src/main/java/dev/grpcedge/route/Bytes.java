@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Messages as the bytes they are: what the gateway forwards, it never parses. */
-final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-  static final Bytes INSTANCE = new Bytes();
+/** Messages as the bytes they are: what the gateway forwards or bridges, it never parses. */
+public final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
+  public static final Bytes INSTANCE = new Bytes();
 
   private Bytes() {}
 

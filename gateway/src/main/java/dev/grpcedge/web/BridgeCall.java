@@ -1,5 +1,6 @@
 package dev.grpcedge.web;
 
+import dev.grpcedge.route.Bytes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -7,10 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.netty.channel.ChannelHandlerContext;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,22 +19,6 @@ import java.util.concurrent.TimeUnit;
  * on the service instead of filling the heap; a browser that goes away cancels the call.
  */
 final class BridgeCall extends ClientCall.Listener<byte[]> {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   private final ChannelHandlerContext ctx;
   private final Answer answer;
   private final Runnable onDone;
@@ -55,7 +37,7 @@ final class BridgeCall extends ClientCall.Listener<byte[]> {
   void start(Channel channel, String method, Metadata headers, long deadlineNanos, List<byte[]> messages) {
     MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNKNOWN).setFullMethodName(method)
-        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        .setRequestMarshaller(Bytes.INSTANCE).setResponseMarshaller(Bytes.INSTANCE).build();
     call = channel.newCall(descriptor, CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS));
     call.start(this, headers);
     for (byte[] message : messages) {

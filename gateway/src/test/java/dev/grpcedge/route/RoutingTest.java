@@ -2,7 +2,6 @@ package dev.grpcedge.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -175,7 +174,6 @@ class RoutingTest {
       assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode());
       assertEquals("upstream greeters is unavailable", down.getStatus().getDescription());
       assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 10, "not at the deadline");
-      assertNotNull(down.getStatus());
     }
   }
 
