@@ -65,12 +65,22 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
       outbound.put(FORWARDED_FOR, a.getAddress().getHostAddress());
     }
     CallOptions options = CallOptions.DEFAULT.withDeadline(deadline(Context.current().getDeadline()));
-    ClientCall<byte[], byte[]> upstreamCall = upstream.channel().newCall(
-        Bytes.method(call.getMethodDescriptor().getFullMethodName()), options);
-    Pump pump = new Pump(call, upstreamCall, upstream.name());
-    upstreamCall.start(pump.fromUpstream, outbound);
+    // The upstream call starts in the root context, not the caller's. Starting it may run the channel's queued work
+    // on this thread (connect, start each backend's health Watch), and grpc-java's health checker starts its Watch
+    // in the current context: in the caller's, the Watch was cancelled when this one call ended, and the backend
+    // counted as failed. The caller's deadline is in the options; its cancellation reaches the upstream in onCancel.
+    Context previous = Context.ROOT.attach();
+    Pump pump;
+    try {
+      ClientCall<byte[], byte[]> upstreamCall = upstream.channel().newCall(
+          Bytes.method(call.getMethodDescriptor().getFullMethodName()), options);
+      pump = new Pump(call, upstreamCall, upstream.name());
+      upstreamCall.start(pump.fromUpstream, outbound);
+      upstreamCall.request(1);
+    } finally {
+      Context.ROOT.detach(previous);
+    }
     call.request(1);
-    upstreamCall.request(1);
     return pump.fromCaller;
   }
 
@@ -121,7 +131,13 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
         public void onCancel() {
           // The caller went away, or its deadline passed: the upstream call ends too.
           callerCancelled = true;
-          upstream.cancel("the caller cancelled", null);
+          // In the root context, as the call was started: this thread's context is the cancelled caller's.
+          Context previous = Context.ROOT.attach();
+          try {
+            upstream.cancel("the caller cancelled", null);
+          } finally {
+            Context.ROOT.detach(previous);
+          }
         }
 
         @Override

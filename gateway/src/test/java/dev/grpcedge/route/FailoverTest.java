@@ -10,6 +10,7 @@ import dev.grpcedge.greeter.proto.HelloReply;
 import dev.grpcedge.greeter.proto.HelloRequest;
 import dev.grpcedge.testing.StreamRecorder;
 import dev.grpcedge.testing.TestGateway;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -42,7 +43,8 @@ class FailoverTest {
   private final List<Backend> backends = new ArrayList<>();
 
   /** One upstream Greeter with its health service, counting the calls it gets. */
-  private record Backend(Server server, HealthStatusManager health, AtomicInteger calls, GreeterService greeter) {
+  private record Backend(Server server, HealthStatusManager health, AtomicInteger calls, GreeterService greeter,
+      AtomicInteger watches, AtomicInteger watchesCancelled) {
     int port() {
       return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
     }
@@ -66,12 +68,28 @@ class FailoverTest {
         return next.startCall(call, headers);
       }
     };
+    AtomicInteger watches = new AtomicInteger();
+    AtomicInteger watchesCancelled = new AtomicInteger();
+    ServerInterceptor watchCounter = new ServerInterceptor() {
+      @Override
+      public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
+          ServerCallHandler<ReqT, RespT> next) {
+        watches.incrementAndGet();
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+          @Override
+          public void onCancel() {
+            watchesCancelled.incrementAndGet();
+            super.onCancel();
+          }
+        };
+      }
+    };
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(ServerInterceptors.intercept(greeter, counter))
-        .addService(health.getHealthService())
+        .addService(ServerInterceptors.intercept(health.getHealthService(), watchCounter))
         .build().start();
     health.setStatus("", ServingStatus.SERVING);
-    Backend b = new Backend(server, health, calls, greeter);
+    Backend b = new Backend(server, health, calls, greeter, watches, watchesCancelled);
     backends.add(b);
     return b;
   }
@@ -92,6 +110,25 @@ class FailoverTest {
 
   private static HelloRequest hello(String name) {
     return HelloRequest.newBuilder().setName(name).build();
+  }
+
+  @Test
+  void healthWatchesOutliveTheCallThatWokeTheChannel() throws Exception {
+    Backend a = backend();
+    Backend b = backend();
+    try (TestGateway gateway = gateway("")) {
+      // The first call wakes the upstream channel, which starts a health Watch on each backend. Started in that
+      // call's context, the Watches were cancelled as soon as the call ended, and the backends counted as failed.
+      assertEquals("Hello, first!", gateway.blockingStub(gateway.token("greet")).sayHello(hello("first")).getMessage());
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while ((a.watches().get() == 0 || b.watches().get() == 0) && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(300);
+      assertEquals(1, a.watches().get(), "health Watches on a");
+      assertEquals(1, b.watches().get(), "health Watches on b");
+      assertEquals(0, a.watchesCancelled().get() + b.watchesCancelled().get(), "health Watches cancelled");
+    }
   }
 
   @Test
