@@ -6,11 +6,14 @@ import dev.grpcedge.greeter.GreeterService;
 import dev.grpcedge.tls.ServerCertificate;
 import dev.grpcedge.tls.TlsContexts;
 import dev.grpcedge.tls.TlsException;
+import dev.grpcedge.client.upstream.EdgeIdentityInterceptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -43,6 +46,21 @@ public final class GreeterCommand implements Callable<Integer> {
   @Option(names = "--plaintext", description = "Serve without TLS (loopback demos).")
   boolean plaintext;
 
+  @Option(names = "--edge-jwks", paramLabel = "URL", description = {"Accept only calls that carry the gateway's"
+      + " identity token, verified with the keys at URL (https://<web.listen>/.well-known/jwks.json)."})
+  URI edgeJwks;
+
+  @Option(names = "--edge-ca", paramLabel = "FILE", description = "PEM CA of the gateway's certificate, for --edge-jwks.")
+  Path edgeCa;
+
+  @Option(names = "--edge-issuer", defaultValue = "grpc-edge",
+      description = "The gateway's identity.issuer (default: ${DEFAULT-VALUE}).")
+  String edgeIssuer;
+
+  @Option(names = "--audience", defaultValue = "greeters",
+      description = "This upstream's name in the gateway's upstreams (default: ${DEFAULT-VALUE}).")
+  String audience;
+
   @Override
   public Integer call() throws InterruptedException {
     if (plaintext == (cert != null) || (cert == null) != (key == null)) {
@@ -55,7 +73,9 @@ public final class GreeterCommand implements Callable<Integer> {
     try {
       NettyServerBuilder builder = NettyServerBuilder.forAddress(ListenAddress.parse(listen).toSocketAddress())
           .directExecutor()
-          .addService(new GreeterService(scheduler))
+          .addService(edgeJwks == null ? new GreeterService(scheduler).bindService()
+              : ServerInterceptors.intercept(new GreeterService(scheduler), EdgeIdentityInterceptor.newBuilder()
+                  .issuer(edgeIssuer).audience(audience).jwksUrl(edgeJwks, edgeCa).build()))
           .addService(health.getHealthService());
       if (!plaintext) {
         var tls = new TlsConfig(cert, key, TlsConfig.Provider.OPENSSL, true);
@@ -70,7 +90,8 @@ public final class GreeterCommand implements Callable<Integer> {
     }
     health.setStatus("", ServingStatus.SERVING);
     System.err.println("grpc-edge greeter listening on " + server.getListenSockets().get(0)
-        + (plaintext ? " (plaintext)" : " (TLS)"));
+        + (plaintext ? " (plaintext)" : " (TLS)") + (edgeJwks == null ? ""
+            : "; Greeter calls need grpc-edge's identity token for audience " + audience));
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());

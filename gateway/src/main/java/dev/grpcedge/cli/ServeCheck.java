@@ -33,6 +33,8 @@ final class ServeCheck {
     CertificateStatus cert = tls.status();
     tls.close();
     IssuerKeys.open(cfg.auth()).close();
+    var identity = cfg.identity().enabled()
+        ? dev.grpcedge.route.SigningKeys.load(cfg.identity(), java.time.Clock.systemUTC()) : null;
 
     out.println(file + ": OK");
     out.println("listen   " + cfg.listen() + " (not bound by --check)");
@@ -51,6 +53,11 @@ final class ServeCheck {
     if (!cfg.security().acceptedRisks().isEmpty()) {
       out.println("risks    accepted: " + String.join(", ", cfg.security().acceptedRisks().stream()
           .map(dev.grpcedge.config.SecurityConfig.Risk::key).sorted().toList()));
+    }
+    if (!cfg.upstreams().isEmpty()) {
+      out.println("routes   " + cfg.routes().size() + " to upstream(s) " + String.join(", ", cfg.upstreams().keySet())
+          + (identity == null ? "; no identity token (identity.keys)" : "; identity tokens from " + cfg.identity()
+          .issuer() + ", signed with key " + identity.signer().getKeyID()));
     }
     for (IssuerConfig issuer : cfg.auth().issuers()) {
       out.println("issuer   " + issuer.issuer() + " (" + keySource(issuer) + "; audiences "

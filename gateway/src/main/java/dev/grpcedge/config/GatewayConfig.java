@@ -23,6 +23,7 @@ import java.util.Map;
  * @param security the risks accepted knowingly ({@code security.accept_risks})
  * @param routes methods forwarded to upstreams instead of a built-in service
  * @param upstreams the upstreams routes name, by name
+ * @param identity the identity token signed for upstreams, or {@link IdentityConfig#OFF}
  */
 public record GatewayConfig(
     ListenAddress listen,
@@ -34,7 +35,8 @@ public record GatewayConfig(
     WebConfig web,
     SecurityConfig security,
     List<RouteConfig> routes,
-    Map<String, UpstreamConfig> upstreams) {
+    Map<String, UpstreamConfig> upstreams,
+    IdentityConfig identity) {
   public GatewayConfig {
     requireNonNull(listen, "listen");
     requireNonNull(tls, "tls");
@@ -44,6 +46,7 @@ public record GatewayConfig(
     requireNonNull(shutdownGrace, "shutdown.grace");
     requireNonNull(web, "web");
     requireNonNull(security, "security");
+    requireNonNull(identity, "identity");
     routes = List.copyOf(routes);
     upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
   }
@@ -51,19 +54,23 @@ public record GatewayConfig(
   /** Without a web listener. */
   public GatewayConfig(ListenAddress listen, TlsConfig tls, AuthConfig auth, LimitsConfig limits, String logLevel,
       Duration shutdownGrace) {
-    this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF, SecurityConfig.NONE, List.of(), Map.of());
+    this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF, SecurityConfig.NONE, List.of(), Map.of(),
+        IdentityConfig.OFF);
   }
 
   public GatewayConfig withListen(ListenAddress newListen) {
-    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web, security, routes, upstreams);
+    return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web, security, routes, upstreams,
+        identity);
   }
 
   public GatewayConfig withLogLevel(String newLevel) {
-    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web, security, routes, upstreams);
+    return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web, security, routes, upstreams,
+        identity);
   }
 
   public GatewayConfig withWeb(WebConfig newWeb) {
-    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb, security, routes, upstreams);
+    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb, security, routes, upstreams,
+        identity);
   }
 
   /** Log levels accepted in {@code log.level}. */
@@ -85,7 +92,8 @@ public record GatewayConfig(
       @JsonProperty("log") LogSection log, @JsonProperty("shutdown") ShutdownSection shutdown,
       @JsonProperty("web") WebConfig web, @JsonProperty("security") SecurityConfig security,
       @JsonProperty("routes") List<RouteConfig> routes,
-      @JsonProperty("upstreams") Map<String, UpstreamConfig> upstreams) {
+      @JsonProperty("upstreams") Map<String, UpstreamConfig> upstreams,
+      @JsonProperty("identity") IdentityConfig identity) {
     if (tls == null) {
       throw new ConfigException("tls.cert", "is required (PEM certificate chain)");
     }
@@ -117,7 +125,8 @@ public record GatewayConfig(
     Routing.check(r, u, risks);
     return new GatewayConfig(listen == null ? new ListenAddress("127.0.0.1", 8443) : listen, tls, a, l,
         log == null || log.level() == null ? "INFO" : log.level().name(),
-        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web, risks, r, u);
+        shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web, risks, r, u,
+        identity == null ? IdentityConfig.OFF : identity);
   }
 
   /** The {@code log} section. */

@@ -1,5 +1,8 @@
 package dev.grpcedge.route;
 
+import dev.grpcedge.auth.AuthContext;
+import dev.grpcedge.tls.ClientCertificate;
+import dev.grpcedge.tls.PeerCertificates;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
@@ -21,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * cancellation both ways, and headers, trailers and status details as the upstream sent them.
  *
  * <p>The caller's credentials never go upstream: {@code authorization} is removed, with every header named like
- * one the gateway sets; {@code x-forwarded-for} is the caller's address.
+ * one the gateway sets; {@code x-forwarded-for} is the caller's address, and {@link IdentityTokens} vouches for
+ * the verified caller.
  */
 final class Forwarder implements ServerCallHandler<byte[], byte[]> {
   /** Headers a caller sends that must not reach the upstream as sent. */
@@ -36,9 +40,12 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
       java.util.regex.Pattern.compile("(\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:]+\\]):\\d+");
 
   private final Upstream upstream;
+  private final IdentityTokens identity;
 
-  Forwarder(Upstream upstream) {
+  /** @param identity signs the caller's identity for the upstream; null sends none */
+  Forwarder(Upstream upstream, IdentityTokens identity) {
     this.upstream = upstream;
+    this.identity = identity;
   }
 
   @Override
@@ -63,6 +70,11 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
       outbound.put(FORWARDED_FOR, a.getAddress().getHostAddress());
+    }
+    if (identity != null) {
+      // The verified caller as the gateway vouches for it; the caller's own token stays here (STRIPPED).
+      String certSubject = PeerCertificates.of(call).map(ClientCertificate::subject).orElse(null);
+      outbound.put(IdentityTokens.HEADER, identity.tokenFor(AuthContext.current(), certSubject, upstream.name()));
     }
     CallOptions options = CallOptions.DEFAULT.withDeadline(deadline(Context.current().getDeadline()));
     // The upstream call starts in the root context, not the caller's. Starting it may run the channel's queued work

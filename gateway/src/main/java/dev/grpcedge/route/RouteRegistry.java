@@ -30,9 +30,10 @@ public final class RouteRegistry extends HandlerRegistry {
   private final Map<String, Forwarder> exact = new HashMap<>();
   private final Map<String, Forwarder> services = new HashMap<>();
 
-  public RouteRegistry(List<RouteConfig> routes, Map<String, Upstream> upstreams) {
+  /** @param identity signs the callers' identity for upstreams; null sends none */
+  public RouteRegistry(List<RouteConfig> routes, Map<String, Upstream> upstreams, IdentityTokens identity) {
     for (RouteConfig route : routes) {
-      Forwarder forwarder = new Forwarder(upstreams.get(route.upstream()));
+      Forwarder forwarder = new Forwarder(upstreams.get(route.upstream()), identity);
       for (String m : route.methods()) {
         if (m.endsWith("/*")) {
           services.putIfAbsent(m.substring(0, m.length() - 2), forwarder);

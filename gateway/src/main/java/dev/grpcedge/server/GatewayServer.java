@@ -24,7 +24,9 @@ import dev.grpcedge.limits.CallerLimiter;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.observe.AccessLogInterceptor;
 import dev.grpcedge.observe.AccessLogWriter;
+import dev.grpcedge.route.IdentityTokens;
 import dev.grpcedge.route.RouteRegistry;
+import dev.grpcedge.route.SigningKeys;
 import dev.grpcedge.route.Upstream;
 import dev.grpcedge.tls.CertificateReloader;
 import dev.grpcedge.tls.CertificateStatus;
@@ -64,6 +66,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+  /** Where the web listener publishes the identity tokens' public keys. */
+  public static final String JWKS_PATH = "/.well-known/jwks.json";
 
   /** Calls that may wait for their new token to be verified before more are refused. */
   static final int OFFLOAD_QUEUE = 1024;
@@ -172,7 +177,10 @@ public final class GatewayServer implements AutoCloseable {
       resources.add(upstream, upstream::close);
       upstreams.put(name, upstream);
     });
-    RouteRegistry routes = new RouteRegistry(config.routes(), upstreams);
+    SigningKeys identityKeys = config.identity().enabled() ? SigningKeys.load(config.identity(), Clock.systemUTC())
+        : null;
+    RouteRegistry routes = new RouteRegistry(config.routes(), upstreams, identityKeys == null ? null
+        : new IdentityTokens(identityKeys, config.identity(), Clock.systemUTC()));
     List<ServerServiceDefinition> services = new java.util.ArrayList<>();
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
       if (!routes.routes(service.getServiceDescriptor().getName() + "/*")) {
@@ -193,7 +201,8 @@ public final class GatewayServer implements AutoCloseable {
     });
     Web web;
     try {
-      web = Web.start(config, tls, services, chain, routes, transportFilters, connections, defenceLog);
+      web = Web.start(config, tls, services, chain, routes, transportFilters, connections, defenceLog,
+          identityKeys == null ? Map.of() : Map.of(JWKS_PATH, identityKeys::jwksJson));
     } catch (IOException e) {
       throw new UncheckedIOException(bindFailure(config.web().listen(), e), e);
     }
@@ -220,6 +229,13 @@ public final class GatewayServer implements AutoCloseable {
             ? "in Redis at " + config.limits().redis().address() : "in this gateway",
         config.limits().connections().perIp(), config.limits().connections().total());
     tls.start(reloads);
+    if (identityKeys != null) {
+      long every = config.tls().reloadInterval().toMillis();
+      reloads.scheduleWithFixedDelay(identityKeys::reload, every, every, TimeUnit.MILLISECONDS);
+      log.info("routed calls carry an identity token (iss {}, key {}); public keys at https://{}{}",
+          config.identity().issuer(), identityKeys.signer().getKeyID(),
+          web == null ? "(no web listener: web.listen publishes them)" : Web.address(config, web), JWKS_PATH);
+    }
     return new GatewayServer(server, health, greeter, config.shutdownGrace(), tls, web, limiter, connections,
         resources);
   }

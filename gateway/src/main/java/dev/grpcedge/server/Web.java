@@ -18,6 +18,8 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +32,8 @@ record Web(Server inProcess, WebBridge bridge, WebListener listener) implements 
   /** Starts it when {@code web.listen} is set; null otherwise. */
   static Web start(GatewayConfig config, CertificateReloader tls, List<ServerServiceDefinition> services,
       List<ServerInterceptor> chain, HandlerRegistry routes, List<ServerTransportFilter> transportFilters,
-      ConnectionGuard connections, DefenceLog defenceLog) throws IOException {
+      ConnectionGuard connections, DefenceLog defenceLog, Map<String, Supplier<String>> documents)
+      throws IOException {
     if (!config.web().enabled()) {
       return null;
     }
@@ -47,7 +50,7 @@ record Web(Server inProcess, WebBridge bridge, WebListener listener) implements 
     Server inProcess = builder.build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     WebBridge bridge = new WebBridge(channel, callers, transportFilters, config.web(),
-        config.limits().maxInboundMessageBytes(), services);
+        config.limits().maxInboundMessageBytes(), services, documents);
     try {
       return new Web(inProcess, bridge, WebListener.start(config.web().listen(), tls.webSslContext(), bridge,
           config.limits(), connections, defenceLog));

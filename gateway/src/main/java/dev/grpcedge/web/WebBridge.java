@@ -11,6 +11,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,13 +30,17 @@ public final class WebBridge implements AutoCloseable {
   private final long maxTimeoutNanos;
   private final int maxMessageBytes;
   private final JsonCodec json;
+  private final Map<String, Supplier<String>> documents;
 
   /**
    * @param channel to the in-process server that has {@code callers} outermost
    * @param transportFilters the native listener's filters, run on each browser connection's attributes
+   * @param documents JSON documents served to any GET of their path (the identity JWKS), without CORS or a token
    */
   public WebBridge(ManagedChannel channel, BridgedCallers callers, List<ServerTransportFilter> transportFilters,
-      WebConfig config, int maxMessageBytes, List<io.grpc.ServerServiceDefinition> services) {
+      WebConfig config, int maxMessageBytes, List<io.grpc.ServerServiceDefinition> services,
+      Map<String, Supplier<String>> documents) {
+    this.documents = Map.copyOf(documents);
     this.json = new JsonCodec(services);
     this.channel = channel;
     this.callers = callers;
@@ -54,6 +60,12 @@ public final class WebBridge implements AutoCloseable {
 
   Cors cors() {
     return cors;
+  }
+
+  /** The JSON document served at {@code path}, or null. */
+  String document(String path) {
+    Supplier<String> d = documents.get(path);
+    return d == null ? null : d.get();
   }
 
   JsonCodec json() {

@@ -48,6 +48,9 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       send(ctx, response);
       return;
     }
+    if (request.method().equals(HttpMethod.GET) && document(ctx, request)) {
+      return;
+    }
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (!bridge.cors().allows(origin)) {
       send(ctx, plain(HttpResponseStatus.FORBIDDEN, "origin not allowed", null));
@@ -136,6 +139,20 @@ final class WebCallHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       current.writable();
     }
     super.channelWritabilityChanged(ctx);
+  }
+
+  /** Answers a GET of a published document (public keys: no token, and any origin may read them). */
+  private boolean document(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String body = bridge.document(new QueryStringDecoder(request.uri()).path());
+    if (body == null) {
+      return false;
+    }
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        .set(HttpHeaderNames.CACHE_CONTROL, "max-age=60");
+    send(ctx, response);
+    return true;
   }
 
   private void preflight(ChannelHandlerContext ctx, FullHttpRequest request, String origin) {

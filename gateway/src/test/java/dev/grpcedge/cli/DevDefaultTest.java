@@ -39,6 +39,7 @@ class DevDefaultTest {
     Path configDir = Files.createDirectory(dir.resolve("config"));
     script("gen-dev-certs", "--dir", certs.toString());
     script("gen-dev-issuer", "--dir", certs.toString());
+    script("gen-identity-key", "--dir", certs.resolve("identity").toString());
     Path config = Files.copy(Path.of("config", "gateway.yaml"), configDir.resolve("gateway.yaml"));
 
     GatewayConfig cfg = ConfigLoader.load(config).withListen(new ListenAddress("127.0.0.1", 0));
