@@ -22,12 +22,14 @@ import java.util.Set;
  * @param loadBalancing {@code round_robin} or {@code pick_first}
  * @param healthCheck true to watch each backend's {@code grpc.health.v1} status and send calls only to SERVING ones
  * @param retry the retry policy, or null for none
+ * @param outlierDetection when to eject a backend whose calls fail, or null for never
  * @param defaultDeadline the deadline of a call whose caller set none
  * @param maxDeadline the longest deadline a caller may ask for
  * @param maxMessageBytes largest message in either direction
  */
 public record UpstreamConfig(List<String> targets, boolean plaintext, Path ca, String authority, Path clientCert,
-    Path clientKey, String loadBalancing, boolean healthCheck, Retry retry, Duration defaultDeadline,
+    Path clientKey, String loadBalancing, boolean healthCheck, Retry retry, OutlierDetection outlierDetection,
+    Duration defaultDeadline,
     Duration maxDeadline, int maxMessageBytes) {
   public UpstreamConfig {
     targets = List.copyOf(targets);
@@ -55,6 +57,39 @@ public record UpstreamConfig(List<String> targets, boolean plaintext, Path ca, S
     }
   }
 
+  /**
+   * grpc-java's outlier detection (gRFC A50), by failure percentage: every {@code interval}, a backend with at least
+   * {@code requestVolume} calls of which more than {@code failurePercentage}% failed (any status but OK) is ejected
+   * for {@code baseEjectionTime} (longer each time again, up to {@code maxEjectionTime}), never more than
+   * {@code maxEjectionPercent}% of the backends at once, and only while {@code minimumHosts} have enough calls.
+   */
+  public record OutlierDetection(Duration interval, Duration baseEjectionTime, Duration maxEjectionTime,
+      int maxEjectionPercent, int failurePercentage, int requestVolume, int minimumHosts) {
+    @JsonCreator
+    static OutlierDetection bind(@JsonProperty("interval") Duration interval,
+        @JsonProperty("base_ejection_time") Duration baseEjectionTime,
+        @JsonProperty("max_ejection_time") Duration maxEjectionTime,
+        @JsonProperty("max_ejection_percent") Integer maxEjectionPercent,
+        @JsonProperty("failure_percentage") Integer failurePercentage,
+        @JsonProperty("request_volume") Integer requestVolume, @JsonProperty("minimum_hosts") Integer minimumHosts) {
+      Duration base = Checks.duration("base_ejection_time", baseEjectionTime, Duration.ofSeconds(30),
+          Duration.ofMillis(10), Duration.ofHours(1));
+      Duration max = Checks.duration("max_ejection_time", maxEjectionTime, Duration.ofMinutes(5),
+          Duration.ofMillis(10), Duration.ofHours(24));
+      if (max.compareTo(base) < 0) {
+        throw new ConfigException("max_ejection_time", "is shorter than base_ejection_time ("
+            + Durations.format(base) + ")");
+      }
+      return new OutlierDetection(
+          Checks.duration("interval", interval, Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofHours(1)),
+          base, max,
+          Checks.integer("max_ejection_percent", maxEjectionPercent, 50, 1, 100),
+          Checks.integer("failure_percentage", failurePercentage, 50, 1, 100),
+          Checks.integer("request_volume", requestVolume, 20, 1, 1_000_000),
+          Checks.integer("minimum_hosts", minimumHosts, 3, 1, 1000));
+    }
+  }
+
   /** Binds one item of {@code upstreams}. */
   @JsonCreator
   static UpstreamConfig bind(@JsonProperty("targets") List<String> targets,
@@ -62,6 +97,7 @@ public record UpstreamConfig(List<String> targets, boolean plaintext, Path ca, S
       @JsonProperty("authority") String authority, @JsonProperty("client_cert") Path clientCert,
       @JsonProperty("client_key") Path clientKey, @JsonProperty("load_balancing") String loadBalancing,
       @JsonProperty("health_check") Boolean healthCheck, @JsonProperty("retry") Retry retry,
+      @JsonProperty("outlier_detection") OutlierDetection outlierDetection,
       @JsonProperty("default_deadline") Duration defaultDeadline, @JsonProperty("max_deadline") Duration maxDeadline,
       @JsonProperty("max_message_size") @JsonDeserialize(using = ByteSize.class) Integer maxMessage) {
     if (targets == null || targets.isEmpty()) {
@@ -102,7 +138,7 @@ public record UpstreamConfig(List<String> targets, boolean plaintext, Path ca, S
       throw new ConfigException("default_deadline", "is longer than max_deadline (" + Durations.format(max) + ")");
     }
     return new UpstreamConfig(targets.stream().map(String::trim).toList(), plain, ca, authority, clientCert,
-        clientKey, lb, Checks.bool(healthCheck, true), retry, def, max,
+        clientKey, lb, Checks.bool(healthCheck, true), retry, outlierDetection, def, max,
         Checks.integer("max_message_size", maxMessage, 4 << 20, 1024, 64 << 20));
   }
 

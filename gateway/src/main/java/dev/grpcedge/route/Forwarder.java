@@ -5,6 +5,7 @@ import dev.grpcedge.tls.ClientCertificate;
 import dev.grpcedge.tls.PeerCertificates;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.CompressorRegistry;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Grpc;
@@ -32,6 +33,7 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
   static final Set<String> STRIPPED = Set.of("authorization", "x-forwarded-for", "grpc-edge-identity",
       "grpc-edge-bridge-id", "user-agent", "te", "content-type", "grpc-timeout", "grpc-encoding",
       "grpc-accept-encoding");
+  static final Metadata.Key<String> ENCODING = Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for",
       Metadata.ASCII_STRING_MARSHALLER);
 
@@ -77,6 +79,11 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
       outbound.put(IdentityTokens.HEADER, identity.tokenFor(AuthContext.current(), certSubject, upstream.name()));
     }
     CallOptions options = CallOptions.DEFAULT.withDeadline(deadline(Context.current().getDeadline()));
+    String encoding = compressor(headers);
+    if (encoding != null) {
+      // grpc-java decompressed what the caller sent; it goes on compressed the same way.
+      options = options.withCompression(encoding);
+    }
     // The upstream call starts in the root context, not the caller's. Starting it may run the channel's queued work
     // on this thread (connect, start each backend's health Watch), and grpc-java's health checker starts its Watch
     // in the current context: in the caller's, the Watch was cancelled when this one call ended, and the backend
@@ -94,6 +101,13 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
     }
     call.request(1);
     return pump.fromCaller;
+  }
+
+  /** The compression of the headers' messages ({@code grpc-encoding}), when it is one grpc-java can apply. */
+  static String compressor(Metadata headers) {
+    String encoding = headers.get(ENCODING);
+    return encoding == null || encoding.equals("identity")
+        || CompressorRegistry.getDefaultInstance().lookupCompressor(encoding) == null ? null : encoding;
   }
 
   /** The caller's deadline, at most the upstream's {@code max_deadline}; its {@code default_deadline} without one. */
@@ -165,6 +179,11 @@ final class Forwarder implements ServerCallHandler<byte[], byte[]> {
       this.fromUpstream = new ClientCall.Listener<>() {
         @Override
         public void onHeaders(Metadata headers) {
+          String encoding = compressor(headers);
+          if (encoding != null) {
+            // As the upstream answered; grpc-java sends it uncompressed if the caller does not accept it.
+            caller.setCompression(encoding);
+          }
           caller.sendHeaders(headers);
         }
 

@@ -89,10 +89,28 @@ public final class Upstream implements AutoCloseable {
     return file;
   }
 
-  /** grpc-java's service config: the balancer, health checks, and for every method retries and message sizes. */
+  /**
+   * grpc-java's service config: the balancer (inside outlier detection), health checks, and for every method retries
+   * and message sizes.
+   */
   static Map<String, Object> serviceConfig(UpstreamConfig config) {
     Map<String, Object> sc = new LinkedHashMap<>();
-    sc.put("loadBalancingConfig", List.of(Map.of(config.loadBalancing(), Map.of())));
+    Map<String, Object> balancer = Map.of(config.loadBalancing(), Map.of());
+    UpstreamConfig.OutlierDetection od = config.outlierDetection();
+    if (od != null) {
+      // grpc-java's outlier detection wraps the balancer: it ejects backends whose calls fail.
+      Map<String, Object> detection = new LinkedHashMap<>();
+      detection.put("interval", seconds(od.interval()));
+      detection.put("baseEjectionTime", seconds(od.baseEjectionTime()));
+      detection.put("maxEjectionTime", seconds(od.maxEjectionTime()));
+      detection.put("maxEjectionPercent", (double) od.maxEjectionPercent());
+      detection.put("failurePercentageEjection", Map.of("threshold", (double) od.failurePercentage(),
+          "enforcementPercentage", 100.0, "minimumHosts", (double) od.minimumHosts(),
+          "requestVolume", (double) od.requestVolume()));
+      detection.put("childPolicy", List.of(balancer));
+      balancer = Map.of("outlier_detection_experimental", detection);
+    }
+    sc.put("loadBalancingConfig", List.of(balancer));
     if (config.healthCheck()) {
       // Each backend's overall status (service ""): NOT_SERVING backends get no new calls.
       sc.put("healthCheckConfig", Map.of("serviceName", ""));

@@ -1,6 +1,7 @@
 package dev.grpcedge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
@@ -71,5 +72,16 @@ class RoutingConfigTest {
         refusal("upstreams:\n  a: {targets: [\"127.0.0.1:1\"], load_balancing: random}\n"));
     assertEquals("upstreams.a.tagets: unknown key (did you mean targets?)",
         refusal("upstreams:\n  a: {tagets: [\"127.0.0.1:1\"]}\n"));
+    assertEquals("upstreams.a.outlier_detection.max_ejection_time: is shorter than base_ejection_time (30s)",
+        refusal("upstreams:\n  a: {targets: [\"127.0.0.1:1\"], outlier_detection: {max_ejection_time: 10s}}\n"));
+    assertEquals("upstreams.a.outlier_detection.failure_percentage: must be between 1 and 100, got 0",
+        refusal("upstreams:\n  a: {targets: [\"127.0.0.1:1\"], outlier_detection: {failure_percentage: 0}}\n"));
+  }
+
+  @Test
+  void identityNeedsItsKeysFolderAndAShortLifetime() {
+    assertEquals("identity.keys: is required (the folder of the signing keys: scripts/gen-identity-key)",
+        refusal("identity: {issuer: edge}\n"));
+    assertTrue(refusal("identity: {keys: k, ttl: 5m}\n").startsWith("identity.ttl: "));
   }
 }

@@ -43,12 +43,8 @@ class FailoverTest {
   private final List<Backend> backends = new ArrayList<>();
 
   /** One upstream Greeter with its health service, counting the calls it gets. */
-  private record Backend(Server server, HealthStatusManager health, AtomicInteger calls, GreeterService greeter,
-      AtomicInteger watches, AtomicInteger watchesCancelled) {
-    int port() {
-      return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
-    }
-  }
+  private record Backend(Server server, int port, HealthStatusManager health, AtomicInteger calls,
+      GreeterService greeter, AtomicInteger watches, AtomicInteger watchesCancelled) {}
 
   @AfterEach
   void stop() {
@@ -89,7 +85,8 @@ class FailoverTest {
         .addService(ServerInterceptors.intercept(health.getHealthService(), watchCounter))
         .build().start();
     health.setStatus("", ServingStatus.SERVING);
-    Backend b = new Backend(server, health, calls, greeter, watches, watchesCancelled);
+    Backend b = new Backend(server, ((InetSocketAddress) server.getListenSockets().get(0)).getPort(), health, calls,
+        greeter, watches, watchesCancelled);
     backends.add(b);
     return b;
   }
@@ -148,6 +145,46 @@ class FailoverTest {
         assertEquals("Hello, h!", stub.sayHello(hello("h")).getMessage());
       }
       assertEquals(before, a.calls().get(), "a NOT_SERVING backend got new calls");
+    }
+  }
+
+  @Test
+  void aBackendWhoseCallsFailIsEjectedAndRetriesHideItsFailures() throws Exception {
+    backend();
+    backend();
+    Backend sick = backend();
+    // Up and SERVING, yet every call it gets fails: only outlier detection can see it.
+    int port = sick.port();
+    sick.server().shutdownNow().awaitTermination();
+    Server failing = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        .addService(ServerInterceptors.intercept(sick.greeter(), new ServerInterceptor() {
+          @Override
+          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata h,
+              ServerCallHandler<ReqT, RespT> next) {
+            sick.calls().incrementAndGet();
+            call.close(Status.UNAVAILABLE.withDescription("out of order"), new Metadata());
+            return new ServerCall.Listener<>() {};
+          }
+        }))
+        .addService(sick.health().getHealthService())
+        .build().start();
+    try (TestGateway gateway = gateway("""
+            retry: {max_attempts: 3, initial_backoff: 10ms, max_backoff: 50ms, codes: [UNAVAILABLE]}
+            outlier_detection: {interval: 200ms, base_ejection_time: 1m, request_volume: 5, minimum_hosts: 3}
+        """)) {
+      var stub = gateway.blockingStub(gateway.token("greet"));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < until) {
+        assertEquals("Hello, o!", stub.sayHello(hello("o")).getMessage());
+      }
+      assertTrue(sick.calls().get() > 0, "the sick backend never got a call");
+      int before = sick.calls().get();
+      for (int i = 0; i < 60; i++) {
+        assertEquals("Hello, o!", stub.sayHello(hello("o")).getMessage());
+      }
+      assertEquals(before, sick.calls().get(), "an ejected backend got new calls");
+    } finally {
+      failing.shutdownNow();
     }
   }
 
