@@ -37,6 +37,12 @@ public final class Upstream implements AutoCloseable {
   /** Builds the channel of {@code upstreams.NAME}; a CA or client certificate that cannot be read stops start-up. */
   @SuppressWarnings("deprecation") // nameResolverFactory: the one way to give a channel its own resolver
   public static Upstream open(String name, UpstreamConfig config) {
+    return open(name, config, b -> {});
+  }
+
+  /** @param instrument adds to the channel's builder (the metrics' client side) */
+  public static Upstream open(String name, UpstreamConfig config,
+      java.util.function.Consumer<io.grpc.ManagedChannelBuilder<?>> instrument) {
     NettyChannelBuilder builder;
     String target = config.targets().get(0);
     if (target.startsWith("dns:///")) {
@@ -58,11 +64,20 @@ public final class Upstream implements AutoCloseable {
         builder.overrideAuthority(config.authority());
       }
     }
+    if (config.retry() != null) {
+      builder.enableRetry();
+    } else {
+      // Without a policy, retries would only buffer every message in case of one.
+      builder.disableRetry();
+    }
     builder.defaultServiceConfig(serviceConfig(config))
-        .enableRetry()
+        // The forwarder's callbacks only hand a message or a status to the caller's call, which never blocks: on
+        // the channel's event loop, without a hop to another thread per message.
+        .directExecutor()
         .maxInboundMessageSize(config.maxMessageBytes())
         .keepAliveTime(30, TimeUnit.SECONDS)
         .userAgent("grpc-edge");
+    instrument.accept(builder);
     return new Upstream(name, config, builder.build());
   }
 
@@ -141,6 +156,11 @@ public final class Upstream implements AutoCloseable {
 
   UpstreamConfig config() {
     return config;
+  }
+
+  /** The channel's state now (READY: some backend takes calls), without waking an idle channel. */
+  public io.grpc.ConnectivityState state() {
+    return channel.getState(false);
   }
 
   ManagedChannel channel() {

@@ -5,6 +5,7 @@ import dev.grpcedge.cli.ClientCredentialOptions;
 import dev.grpcedge.bench.BenchChannels;
 import dev.grpcedge.bench.BenchMetadata;
 import dev.grpcedge.bench.BenchReport;
+import dev.grpcedge.bench.ReplyStreamWorkload;
 import dev.grpcedge.bench.BidiWorkload;
 import dev.grpcedge.bench.GrpcWebWorkload;
 import dev.grpcedge.bench.LoadRun;
@@ -48,7 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
   /** What one operation is. */
   enum Method {
     SayHello,
-    BidiHello
+    BidiHello,
+    LotsOfReplies
   }
 
   @Option(names = "--target", description = "HOST:PORT (default: $GRPC_EDGE_LISTEN when set, else " + Defaults.TARGET
@@ -74,7 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
   Map<String, String> metadata = new LinkedHashMap<>();
 
   @Option(names = "--method", defaultValue = "SayHello",
-      description = "SayHello (unary calls) or BidiHello (message round trips on streams) (default: ${DEFAULT-VALUE}).")
+      description = "SayHello (unary calls), BidiHello (message round trips on streams) or LotsOfReplies (server"
+          + " streams of " + ReplyStreamWorkload.REPLIES + " replies each, an operation a stream)"
+          + " (default: ${DEFAULT-VALUE}).")
   Method method;
 
   @Option(names = "--connections", defaultValue = "1", description = "TLS connections (default: ${DEFAULT-VALUE}).")
@@ -196,7 +200,11 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   static Workload workload(Method method, BenchChannels channels, HelloRequest request) {
-    return method == Method.BidiHello ? new BidiWorkload(channels, request) : new UnaryWorkload(channels, request);
+    return switch (method) {
+      case BidiHello -> new BidiWorkload(channels, request);
+      case LotsOfReplies -> new ReplyStreamWorkload(channels, request);
+      case SayHello -> new UnaryWorkload(channels, request);
+    };
   }
 
   /** The tokens in {@code file}, one per line; without a file, {@code bearer} alone (none when it is null). */
