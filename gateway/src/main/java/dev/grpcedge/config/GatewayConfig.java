@@ -24,6 +24,7 @@ import java.util.Map;
  * @param routes methods forwarded to upstreams instead of a built-in service
  * @param upstreams the upstreams routes name, by name
  * @param identity the identity token signed for upstreams, or {@link IdentityConfig#OFF}
+ * @param admin the admin listener ({@code /metrics}), or {@link AdminConfig#OFF}
  */
 public record GatewayConfig(
     ListenAddress listen,
@@ -36,7 +37,8 @@ public record GatewayConfig(
     SecurityConfig security,
     List<RouteConfig> routes,
     Map<String, UpstreamConfig> upstreams,
-    IdentityConfig identity) {
+    IdentityConfig identity,
+    AdminConfig admin) {
   public GatewayConfig {
     requireNonNull(listen, "listen");
     requireNonNull(tls, "tls");
@@ -47,6 +49,7 @@ public record GatewayConfig(
     requireNonNull(web, "web");
     requireNonNull(security, "security");
     requireNonNull(identity, "identity");
+    requireNonNull(admin, "admin");
     routes = List.copyOf(routes);
     upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
   }
@@ -55,22 +58,27 @@ public record GatewayConfig(
   public GatewayConfig(ListenAddress listen, TlsConfig tls, AuthConfig auth, LimitsConfig limits, String logLevel,
       Duration shutdownGrace) {
     this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF, SecurityConfig.NONE, List.of(), Map.of(),
-        IdentityConfig.OFF);
+        IdentityConfig.OFF, AdminConfig.OFF);
   }
 
   public GatewayConfig withListen(ListenAddress newListen) {
     return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web, security, routes, upstreams,
-        identity);
+        identity, admin);
   }
 
   public GatewayConfig withLogLevel(String newLevel) {
     return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web, security, routes, upstreams,
-        identity);
+        identity, admin);
+  }
+
+  public GatewayConfig withAdmin(AdminConfig newAdmin) {
+    return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, web, security, routes, upstreams,
+        identity, newAdmin);
   }
 
   public GatewayConfig withWeb(WebConfig newWeb) {
     return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb, security, routes, upstreams,
-        identity);
+        identity, admin);
   }
 
   /** Log levels accepted in {@code log.level}. */
@@ -93,7 +101,7 @@ public record GatewayConfig(
       @JsonProperty("web") WebConfig web, @JsonProperty("security") SecurityConfig security,
       @JsonProperty("routes") List<RouteConfig> routes,
       @JsonProperty("upstreams") Map<String, UpstreamConfig> upstreams,
-      @JsonProperty("identity") IdentityConfig identity) {
+      @JsonProperty("identity") IdentityConfig identity, @JsonProperty("admin") AdminConfig admin) {
     if (tls == null) {
       throw new ConfigException("tls.cert", "is required (PEM certificate chain)");
     }
@@ -126,7 +134,7 @@ public record GatewayConfig(
     return new GatewayConfig(listen == null ? new ListenAddress("127.0.0.1", 8443) : listen, tls, a, l,
         log == null || log.level() == null ? "INFO" : log.level().name(),
         shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web, risks, r, u,
-        identity == null ? IdentityConfig.OFF : identity);
+        identity == null ? IdentityConfig.OFF : identity, admin == null ? AdminConfig.OFF : admin);
   }
 
   /** The {@code log} section. */

@@ -35,9 +35,16 @@ public final class AccessLogInterceptor implements ServerInterceptor {
   public static final Attributes.Key<String> VIA = Attributes.Key.create("grpc-edge.via");
 
   private final AccessLogWriter writer;
+  private final CallOutcomes outcomes;
 
   public AccessLogInterceptor(AccessLogWriter writer) {
+    this(writer, CallOutcomes.NONE);
+  }
+
+  /** @param outcomes reads each call's outcome too (the metrics), from the same record as the line */
+  public AccessLogInterceptor(AccessLogWriter writer, CallOutcomes outcomes) {
     this.writer = writer;
+    this.outcomes = outcomes;
   }
 
   /**
@@ -57,7 +64,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     ConnectionFields connection = call.getAttributes().get(CONNECTION);
-    CallRecord record = new CallRecord(writer, call.getMethodDescriptor().getFullMethodName(),
+    CallRecord record = new CallRecord(writer, outcomes, call.getMethodDescriptor().getFullMethodName(),
         connection != null ? connection : ConnectionFields.of(call.getAttributes()), System.nanoTime(),
         call.getAttributes().get(VIA));
     ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
@@ -125,6 +132,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
   /** What is known of one call so far; once it has ended, its access line. */
   private static final class CallRecord implements AccessLogWriter.AccessLine {
     final AccessLogWriter writer;
+    final CallOutcomes outcomes;
     final String method;
     final ConnectionFields connection;
     final long startNanos;
@@ -140,9 +148,11 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
     final String via;
 
-    CallRecord(AccessLogWriter writer, String method, ConnectionFields connection, long startNanos, String via) {
+    CallRecord(AccessLogWriter writer, CallOutcomes outcomes, String method, ConnectionFields connection,
+        long startNanos, String via) {
       this.via = via;
       this.writer = writer;
+      this.outcomes = outcomes;
       // Any :path reaches the chain now (routed and unknown methods too): what a client wrote, made safe and short.
       String m = safe(method);
       this.method = m.length() > 200 ? m.substring(0, 200) + "..." : m;
@@ -157,10 +167,14 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     }
 
     void write(Status finalStatus) {
-      if (this.finalStatus != null || !writer.enabled()) {
+      if (this.finalStatus != null) {
         return;
       }
       this.finalStatus = finalStatus;
+      outcomes.ended(finalStatus, principal != null, via);
+      if (!writer.enabled()) {
+        return;
+      }
       this.hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
       // The writer's thread makes the text (appendTo): the call's thread only queues this record.
       writer.write(this);

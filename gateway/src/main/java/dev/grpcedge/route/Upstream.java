@@ -163,6 +163,21 @@ public final class Upstream implements AutoCloseable {
     return channel.getState(false);
   }
 
+  /**
+   * Calls {@code listener} with the channel's state now and at every change until it shuts down. It wakes the
+   * channel, so its backends are connected (and health-checked) before the first call.
+   */
+  public void watch(java.util.function.Consumer<io.grpc.ConnectivityState> listener) {
+    // In the root context: waking the channel starts the backends' health Watches in the current context.
+    io.grpc.Context.ROOT.run(() -> {
+      io.grpc.ConnectivityState now = channel.getState(true);
+      listener.accept(now);
+      if (now != io.grpc.ConnectivityState.SHUTDOWN) {
+        channel.notifyWhenStateChanged(now, () -> watch(listener));
+      }
+    });
+  }
+
   ManagedChannel channel() {
     return channel;
   }

@@ -24,6 +24,8 @@ import dev.grpcedge.limits.CallerLimiter;
 import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.observe.AccessLogInterceptor;
 import dev.grpcedge.observe.AccessLogWriter;
+import dev.grpcedge.observe.CallOutcomes;
+import dev.grpcedge.observe.GatewayMetrics;
 import dev.grpcedge.route.IdentityTokens;
 import dev.grpcedge.route.RouteRegistry;
 import dev.grpcedge.route.SigningKeys;
@@ -79,12 +81,15 @@ public final class GatewayServer implements AutoCloseable {
   private final Duration grace;
   private final CertificateReloader tls;
   private final Web web;
+  private final Admin admin;
   private final CallerLimiter limiter;
   private final ConnectionGuard connections;
   private final Resources resources;
 
   private GatewayServer(Server server, HealthStatusManager health, GreeterService greeter, Duration grace,
-      CertificateReloader tls, Web web, CallerLimiter limiter, ConnectionGuard connections, Resources resources) {
+      CertificateReloader tls, Web web, Admin admin, CallerLimiter limiter, ConnectionGuard connections,
+      Resources resources) {
+    this.admin = admin;
     this.server = server;
     this.health = health;
     this.greeter = greeter;
@@ -160,7 +165,13 @@ public final class GatewayServer implements AutoCloseable {
     applyLimits(builder, config.limits());
     // Runs first to last: access log -> authentication -> caller limits -> authorization -> stream expiry ->
     // service. Limits come after authentication, which names the caller, and before anything else is spent.
-    var accessLog = new AccessLogInterceptor(accessLines);
+    // With an admin listener, the access log's record of each call is read by the metrics too.
+    GatewayMetrics metrics = config.admin().enabled() ? GatewayMetrics.create() : null;
+    if (metrics != null) {
+      resources.add(metrics, metrics::close);
+      metrics.instrument(builder);
+    }
+    var accessLog = new AccessLogInterceptor(accessLines, metrics == null ? CallOutcomes.NONE : metrics);
     var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes(), offload);
     var limiter = new CallerLimiter(config.limits(), buckets, scheduler);
     var authorization = new AuthorizationInterceptor(policy);
@@ -173,7 +184,7 @@ public final class GatewayServer implements AutoCloseable {
     // Routed services replace built-in ones of the same name.
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     config.upstreams().forEach((name, upstreamConfig) -> {
-      Upstream upstream = Upstream.open(name, upstreamConfig);
+      Upstream upstream = Upstream.open(name, upstreamConfig, metrics == null ? b -> { } : metrics::instrument);
       resources.add(upstream, upstream::close);
       upstreams.put(name, upstream);
     });
@@ -209,7 +220,17 @@ public final class GatewayServer implements AutoCloseable {
     if (web != null) {
       resources.add(web, web::close);
     }
+    Admin admin = null;
+    if (metrics != null) {
+      try {
+        admin = Admin.start(config, metrics, health, connections, defenceLog, tls, upstreams);
+      } catch (IOException e) {
+        throw new UncheckedIOException(bindFailure(config.admin().listen(), e), e);
+      }
+      resources.add(admin, admin::close);
+    }
     health.setStatus("", ServingStatus.SERVING);
+    ServiceHealth.start(health, services, config.routes(), upstreams);
     if (!uncovered.isEmpty()) {
       log.info("no auth rule names {}: {} need a valid token with any scope", uncovered.size() == 1 ? "this method"
           : "these methods", String.join(", ", uncovered));
@@ -228,6 +249,11 @@ public final class GatewayServer implements AutoCloseable {
         config.limits().callers().size(), config.limits().store() == LimitsConfig.Store.REDIS
             ? "in Redis at " + config.limits().redis().address() : "in this gateway",
         config.limits().connections().perIp(), config.limits().connections().total());
+    if (admin != null) {
+      log.info("admin listener on http://{}:{}/metrics (plaintext){}", config.admin().listen().host(), admin.port(),
+          admin.healthPort() < 0 ? "" : "; grpc.health.v1 in plaintext on " + config.admin().healthListen().host()
+              + ":" + admin.healthPort());
+    }
     tls.start(reloads);
     if (identityKeys != null) {
       long every = config.tls().reloadInterval().toMillis();
@@ -236,7 +262,7 @@ public final class GatewayServer implements AutoCloseable {
           config.identity().issuer(), identityKeys.signer().getKeyID(),
           web == null ? "(no web listener: web.listen publishes them)" : Web.address(config, web), JWKS_PATH);
     }
-    return new GatewayServer(server, health, greeter, config.shutdownGrace(), tls, web, limiter, connections,
+    return new GatewayServer(server, health, greeter, config.shutdownGrace(), tls, web, admin, limiter, connections,
         resources);
   }
 
@@ -325,6 +351,16 @@ public final class GatewayServer implements AutoCloseable {
   /** The web listener's port, or -1 without one. */
   public int webPort() {
     return web == null ? -1 : web.listener().port();
+  }
+
+  /** The plaintext health port ({@code admin.health_listen}), or -1 without one. */
+  public int healthPort() {
+    return admin == null ? -1 : admin.healthPort();
+  }
+
+  /** The admin listener's port, or -1 without one. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
   }
 
   /** The port actually bound (useful with port 0). */

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * yet) fails the key-match check and is retried on the next poll, so it is never served.
  */
 public final class CertificateReloader implements AutoCloseable {
+  private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong refusedReloads = new java.util.concurrent.atomic.AtomicLong();
   private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
   private static final Duration WARN_EVERY = Duration.ofDays(1);
 
@@ -71,6 +73,16 @@ public final class CertificateReloader implements AutoCloseable {
   }
 
   /** The certificate new handshakes are served with. */
+  /** Reloads that took since start. */
+  public long reloads() {
+    return reloads.get();
+  }
+
+  /** Changed files that were refused (a bad or mismatched pair), once per change, since start. */
+  public long refusedReloads() {
+    return refusedReloads.get();
+  }
+
   public CertificateStatus status() {
     return status;
   }
@@ -111,6 +123,7 @@ public final class CertificateReloader implements AutoCloseable {
         log.warn("TLS files changed but cannot be used, still serving certificate serial {} (expires {}): {}",
             status.serial(), status.notAfter(), e.getMessage());
         lastFailure = now;
+        refusedReloads.incrementAndGet();
       }
       return false;
     }
@@ -121,6 +134,7 @@ public final class CertificateReloader implements AutoCloseable {
     webContext.swap(nextWeb);
     served = now;
     lastFailure = null;
+    reloads.incrementAndGet();
     log.info("TLS reloaded: certificate {} serial {} expires {} (was serial {}){}", status.subject(), status.serial(),
         status.notAfter(), previous.serial(),
         config.clientAuth() == TlsConfig.ClientAuth.NONE ? "" : "; client CAs: " + material.clientCas().size());

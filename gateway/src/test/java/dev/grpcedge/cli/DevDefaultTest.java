@@ -43,7 +43,8 @@ class DevDefaultTest {
     Path config = Files.copy(Path.of("config", "gateway.yaml"), configDir.resolve("gateway.yaml"));
 
     GatewayConfig cfg = ConfigLoader.load(config).withListen(new ListenAddress("127.0.0.1", 0));
-    cfg = cfg.withWeb(cfg.web().withListen(new ListenAddress("127.0.0.1", 0)));
+    cfg = cfg.withWeb(cfg.web().withListen(new ListenAddress("127.0.0.1", 0)))
+        .withAdmin(new dev.grpcedge.config.AdminConfig(new ListenAddress("127.0.0.1", 0), null));
     try (GatewayServer server = GatewayServer.start(cfg)) {
       ConsoleCapture.Result token = ConsoleCapture.run(() -> Main.run("token", "--config", config.toString(),
           "--sub", "alice", "--scope", "greet", "--ttl", "10m"));

@@ -34,6 +34,11 @@ public final class StreamRecorder<T> implements StreamObserver<T> {
     return done.isDone();
   }
 
+  /** The messages so far. */
+  public List<T> messages() {
+    return List.copyOf(messages);
+  }
+
   public int count() {
     return messages.size();
   }
