@@ -52,7 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
     GatewayServer server;
     try {
       GatewayConfig cfg = overridden(ConfigLoader.load(file), listen, webListen, logLevel, System.getenv());
-      Logging.configure(cfg.logLevel());
+      Logging.configure(cfg.logLevel(), cfg.accessFormat() == dev.grpcedge.config.GatewayConfig.AccessFormat.JSON);
       server = GatewayServer.start(cfg);
     } catch (ConfigException e) {
       System.err.println("grpc-edge: cannot start: " + e.inFile(file).getMessage());

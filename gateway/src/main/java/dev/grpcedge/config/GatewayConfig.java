@@ -25,6 +25,7 @@ import java.util.Map;
  * @param upstreams the upstreams routes name, by name
  * @param identity the identity token signed for upstreams, or {@link IdentityConfig#OFF}
  * @param admin the admin listener ({@code /metrics}), or {@link AdminConfig#OFF}
+ * @param accessFormat the access lines' form ({@code log.access_format})
  */
 public record GatewayConfig(
     ListenAddress listen,
@@ -38,7 +39,8 @@ public record GatewayConfig(
     List<RouteConfig> routes,
     Map<String, UpstreamConfig> upstreams,
     IdentityConfig identity,
-    AdminConfig admin) {
+    AdminConfig admin,
+    AccessFormat accessFormat) {
   public GatewayConfig {
     requireNonNull(listen, "listen");
     requireNonNull(tls, "tls");
@@ -50,6 +52,7 @@ public record GatewayConfig(
     requireNonNull(security, "security");
     requireNonNull(identity, "identity");
     requireNonNull(admin, "admin");
+    requireNonNull(accessFormat, "log.access_format");
     routes = List.copyOf(routes);
     upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
   }
@@ -58,27 +61,27 @@ public record GatewayConfig(
   public GatewayConfig(ListenAddress listen, TlsConfig tls, AuthConfig auth, LimitsConfig limits, String logLevel,
       Duration shutdownGrace) {
     this(listen, tls, auth, limits, logLevel, shutdownGrace, WebConfig.OFF, SecurityConfig.NONE, List.of(), Map.of(),
-        IdentityConfig.OFF, AdminConfig.OFF);
+        IdentityConfig.OFF, AdminConfig.OFF, AccessFormat.TEXT);
   }
 
   public GatewayConfig withListen(ListenAddress newListen) {
     return new GatewayConfig(newListen, tls, auth, limits, logLevel, shutdownGrace, web, security, routes, upstreams,
-        identity, admin);
+        identity, admin, accessFormat);
   }
 
   public GatewayConfig withLogLevel(String newLevel) {
     return new GatewayConfig(listen, tls, auth, limits, newLevel, shutdownGrace, web, security, routes, upstreams,
-        identity, admin);
+        identity, admin, accessFormat);
   }
 
   public GatewayConfig withAdmin(AdminConfig newAdmin) {
     return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, web, security, routes, upstreams,
-        identity, newAdmin);
+        identity, newAdmin, accessFormat);
   }
 
   public GatewayConfig withWeb(WebConfig newWeb) {
     return new GatewayConfig(listen, tls, auth, limits, logLevel, shutdownGrace, newWeb, security, routes, upstreams,
-        identity, admin);
+        identity, admin, accessFormat);
   }
 
   /** Log levels accepted in {@code log.level}. */
@@ -134,14 +137,22 @@ public record GatewayConfig(
     return new GatewayConfig(listen == null ? new ListenAddress("127.0.0.1", 8443) : listen, tls, a, l,
         log == null || log.level() == null ? "INFO" : log.level().name(),
         shutdown == null ? Duration.ofSeconds(10) : shutdown.grace(), web == null ? WebConfig.OFF : web, risks, r, u,
-        identity == null ? IdentityConfig.OFF : identity, admin == null ? AdminConfig.OFF : admin);
+        identity == null ? IdentityConfig.OFF : identity, admin == null ? AdminConfig.OFF : admin,
+        log == null || log.accessFormat() == null ? AccessFormat.TEXT : log.accessFormat());
+  }
+
+  /** How access lines are written: {@code key=value} text, or one JSON object per call. */
+  public enum AccessFormat {
+    TEXT,
+    JSON
   }
 
   /** The {@code log} section. */
-  record LogSection(LogLevel level) {
+  record LogSection(LogLevel level, AccessFormat accessFormat) {
     @JsonCreator
-    static LogSection bind(@JsonProperty("level") LogLevel level) {
-      return new LogSection(level);
+    static LogSection bind(@JsonProperty("level") LogLevel level,
+        @JsonProperty("access_format") AccessFormat accessFormat) {
+      return new LogSection(level, accessFormat);
     }
   }
 

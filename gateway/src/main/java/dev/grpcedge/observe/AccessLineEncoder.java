@@ -32,6 +32,12 @@ public final class AccessLineEncoder extends EncoderBase<ILoggingEvent> {
   private String levelName;
   private byte[] middle; // "Z LEVEL logger - " for the last logger and level seen
   private byte[] buffer = new byte[512]; // the line being encoded
+  private volatile boolean messageOnly; // JSON access lines: the object alone on its line, no time/level/logger prefix
+
+  /** Writes the message alone on its line (a JSON access line carries its own time), or with the prefix again. */
+  public void setMessageOnly(boolean messageOnly) {
+    this.messageOnly = messageOnly;
+  }
 
   @Override
   public byte[] headerBytes() {
@@ -76,14 +82,17 @@ public final class AccessLineEncoder extends EncoderBase<ILoggingEvent> {
     }
     int length = message.length();
     byte[] out = room(secondPrefix.length + 3 + middle.length + length + 1);
-    System.arraycopy(secondPrefix, 0, out, 0, secondPrefix.length);
-    int at = secondPrefix.length;
-    int milli = (int) Math.floorMod(millis, 1000);
-    out[at++] = (byte) ('0' + milli / 100);
-    out[at++] = (byte) ('0' + milli / 10 % 10);
-    out[at++] = (byte) ('0' + milli % 10);
-    System.arraycopy(middle, 0, out, at, middle.length);
-    at += middle.length;
+    int at = 0;
+    if (!messageOnly) {
+      System.arraycopy(secondPrefix, 0, out, 0, secondPrefix.length);
+      at = secondPrefix.length;
+      int milli = (int) Math.floorMod(millis, 1000);
+      out[at++] = (byte) ('0' + milli / 100);
+      out[at++] = (byte) ('0' + milli / 10 % 10);
+      out[at++] = (byte) ('0' + milli % 10);
+      System.arraycopy(middle, 0, out, at, middle.length);
+      at += middle.length;
+    }
     for (int i = 0; i < length; i++) {
       char c = message.charAt(i);
       if (c >= 0x80) {

@@ -36,15 +36,20 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
   private final AccessLogWriter writer;
   private final CallOutcomes outcomes;
+  private final boolean json;
 
   public AccessLogInterceptor(AccessLogWriter writer) {
-    this(writer, CallOutcomes.NONE);
+    this(writer, CallOutcomes.NONE, false);
   }
 
-  /** @param outcomes reads each call's outcome too (the metrics), from the same record as the line */
-  public AccessLogInterceptor(AccessLogWriter writer, CallOutcomes outcomes) {
+  /**
+   * @param outcomes reads each call's outcome too (the metrics), from the same record as the line
+   * @param json one JSON object per call ({@code log.access_format: json}) rather than {@code key=value} text
+   */
+  public AccessLogInterceptor(AccessLogWriter writer, CallOutcomes outcomes, boolean json) {
     this.writer = writer;
     this.outcomes = outcomes;
+    this.json = json;
   }
 
   /**
@@ -66,7 +71,9 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     ConnectionFields connection = call.getAttributes().get(CONNECTION);
     CallRecord record = new CallRecord(writer, outcomes, call.getMethodDescriptor().getFullMethodName(),
         connection != null ? connection : ConnectionFields.of(call.getAttributes()), System.nanoTime(),
-        call.getAttributes().get(VIA));
+        call.getAttributes().get(VIA), json);
+    // The caller's trace continued (or a new one), the gateway's span in the headers that go on.
+    record.trace = TraceContext.continueOrStart(headers);
     ServerCall<ReqT, RespT> recording = new SimpleForwardingServerCall<>(call) {
       @Override
       public void request(int numMessages) {
@@ -119,18 +126,18 @@ public final class AccessLogInterceptor implements ServerInterceptor {
   }
 
   /** A connection's fields of the line: the peer, and the client certificate's subject and SANs if it sent one. */
-  private record ConnectionFields(String peer, String clientCert) {
+  record ConnectionFields(String peer, String clientCert, ClientCertificate cert) {
     static ConnectionFields of(Attributes attributes) {
       Object peer = attributes.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
       ClientCertificate cert = PeerCertificates.of(attributes).orElse(null);
       return new ConnectionFields(peer == null ? "-" : peer.toString(), cert == null ? ""
           : " client_cert=\"" + safe(cert.subject()) + "\" client_sans="
-              + (cert.sans().isEmpty() ? "-" : safe(String.join(",", cert.sans()))));
+              + (cert.sans().isEmpty() ? "-" : safe(String.join(",", cert.sans()))), cert);
     }
   }
 
   /** What is known of one call so far; once it has ended, its access line. */
-  private static final class CallRecord implements AccessLogWriter.AccessLine {
+  static final class CallRecord implements AccessLogWriter.AccessLine {
     final AccessLogWriter writer;
     final CallOutcomes outcomes;
     final String method;
@@ -148,8 +155,13 @@ public final class AccessLogInterceptor implements ServerInterceptor {
 
     final String via;
 
+    final boolean json;
+    volatile TraceContext trace;
+    long endMillis;
+
     CallRecord(AccessLogWriter writer, CallOutcomes outcomes, String method, ConnectionFields connection,
-        long startNanos, String via) {
+        long startNanos, String via, boolean json) {
+      this.json = json;
       this.via = via;
       this.writer = writer;
       this.outcomes = outcomes;
@@ -176,6 +188,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
         return;
       }
       this.hundredths = (System.nanoTime() - startNanos + 5_000) / 10_000;
+      this.endMillis = json ? System.currentTimeMillis() : 0;
       // The writer's thread makes the text (appendTo): the call's thread only queues this record.
       writer.write(this);
     }
@@ -183,6 +196,10 @@ public final class AccessLogInterceptor implements ServerInterceptor {
     /** The line, built by hand: String.format parses its pattern and builds a Formatter on every call. */
     @Override
     public void appendTo(StringBuilder line) {
+      if (json) {
+        AccessJson.append(line, this);
+        return;
+      }
       long fraction = hundredths % 100;
       Principal p = principal;
       line.append("peer=").append(connection.peer())
@@ -193,6 +210,10 @@ public final class AccessLogInterceptor implements ServerInterceptor {
           .append(" in=").append(messagesIn)
           .append(" out=").append(messagesOut)
           .append(connection.clientCert());
+      TraceContext t = trace;
+      if (t != null) {
+        line.append(" trace_id=").append(t.traceId()).append(" span_id=").append(t.spanId());
+      }
       if (via != null) {
         line.append(" protocol=").append(safe(via));
       }

@@ -22,8 +22,22 @@ public final class Logging {
 
   /** Sets the root level (TRACE, DEBUG, INFO, WARN, ERROR) and bridges java.util.logging. */
   public static void configure(String level) {
+    configure(level, false);
+  }
+
+  /**
+   * Sets the root level, and with {@code jsonAccessLines} writes each access line as the JSON object alone (no
+   * time, level and logger in front: the object has its own {@code time}).
+   */
+  public static void configure(String level, boolean jsonAccessLines) {
     bridgeJavaUtilLogging();
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+    context.getLogger(AccessLogInterceptor.LOGGER).iteratorForAppenders().forEachRemaining(appender -> {
+      if (appender instanceof ch.qos.logback.core.OutputStreamAppender<?> out
+          && out.getEncoder() instanceof AccessLineEncoder encoder) {
+        encoder.setMessageOnly(jsonAccessLines);
+      }
+    });
   }
 }

@@ -29,12 +29,14 @@ public final class RouteRegistry extends HandlerRegistry {
 
   private final Map<String, Forwarder> exact = new HashMap<>();
   private final Map<String, Forwarder> services = new HashMap<>();
+  private final Map<String, Upstream> upstreamByService = new java.util.LinkedHashMap<>();
 
   /** @param identity signs the callers' identity for upstreams; null sends none */
   public RouteRegistry(List<RouteConfig> routes, Map<String, Upstream> upstreams, IdentityTokens identity) {
     for (RouteConfig route : routes) {
       Forwarder forwarder = new Forwarder(upstreams.get(route.upstream()), identity);
       for (String m : route.methods()) {
+        upstreamByService.putIfAbsent(io.grpc.MethodDescriptor.extractFullServiceName(m), upstreams.get(route.upstream()));
         if (m.endsWith("/*")) {
           services.putIfAbsent(m.substring(0, m.length() - 2), forwarder);
         } else {
@@ -42,6 +44,11 @@ public final class RouteRegistry extends HandlerRegistry {
         }
       }
     }
+  }
+
+  /** Each service with a routed method, and the upstream of its first route. */
+  public Map<String, Upstream> upstreamByService() {
+    return java.util.Collections.unmodifiableMap(upstreamByService);
   }
 
   /** True when {@code fullMethodName} is routed to an upstream. */

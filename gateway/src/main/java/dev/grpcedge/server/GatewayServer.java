@@ -27,6 +27,7 @@ import dev.grpcedge.observe.AccessLogWriter;
 import dev.grpcedge.observe.CallOutcomes;
 import dev.grpcedge.observe.GatewayMetrics;
 import dev.grpcedge.route.IdentityTokens;
+import dev.grpcedge.route.Reflection;
 import dev.grpcedge.route.RouteRegistry;
 import dev.grpcedge.route.SigningKeys;
 import dev.grpcedge.route.Upstream;
@@ -171,7 +172,8 @@ public final class GatewayServer implements AutoCloseable {
       resources.add(metrics, metrics::close);
       metrics.instrument(builder);
     }
-    var accessLog = new AccessLogInterceptor(accessLines, metrics == null ? CallOutcomes.NONE : metrics);
+    var accessLog = new AccessLogInterceptor(accessLines, metrics == null ? CallOutcomes.NONE : metrics,
+        config.accessFormat() == GatewayConfig.AccessFormat.JSON);
     var authentication = new AuthenticationInterceptor(verifier, policy, config.auth().maxTokenBytes(), offload);
     var limiter = new CallerLimiter(config.limits(), buckets, scheduler);
     var authorization = new AuthorizationInterceptor(policy);
@@ -190,14 +192,16 @@ public final class GatewayServer implements AutoCloseable {
     });
     SigningKeys identityKeys = config.identity().enabled() ? SigningKeys.load(config.identity(), Clock.systemUTC())
         : null;
-    RouteRegistry routes = new RouteRegistry(config.routes(), upstreams, identityKeys == null ? null
-        : new IdentityTokens(identityKeys, config.identity(), Clock.systemUTC()));
+    IdentityTokens identity = identityKeys == null ? null
+        : new IdentityTokens(identityKeys, config.identity(), Clock.systemUTC());
+    RouteRegistry routes = new RouteRegistry(config.routes(), upstreams, identity);
     List<ServerServiceDefinition> services = new java.util.ArrayList<>();
     for (ServerServiceDefinition service : List.of(greeter.bindService(), health.getHealthService().bindService())) {
       if (!routes.routes(service.getServiceDescriptor().getName() + "/*")) {
         services.add(service);
       }
     }
+    services.add(reflection(services, routes, identity, resources).bindService());
     services.forEach(builder::addService);
     builder.fallbackHandlerRegistry(routes);
     Server server = builder.build();
@@ -230,7 +234,7 @@ public final class GatewayServer implements AutoCloseable {
       resources.add(admin, admin::close);
     }
     health.setStatus("", ServingStatus.SERVING);
-    ServiceHealth.start(health, services, config.routes(), upstreams);
+    ServiceHealth.start(health, services, routes.upstreamByService());
     if (!uncovered.isEmpty()) {
       log.info("no auth rule names {}: {} need a valid token with any scope", uncovered.size() == 1 ? "this method"
           : "these methods", String.join(", ", uncovered));
@@ -264,6 +268,27 @@ public final class GatewayServer implements AutoCloseable {
     }
     return new GatewayServer(server, health, greeter, config.shutdownGrace(), tls, web, admin, limiter, connections,
         resources);
+  }
+
+  /**
+   * Reflection for what this gateway serves: grpc-java's own service, on an in-process server of the built-in
+   * services, answers for them; the upstreams answer for routed ones.
+   */
+  private static Reflection reflection(List<ServerServiceDefinition> builtIn, RouteRegistry routes,
+      IdentityTokens identity, Resources resources) {
+    String name = "grpc-edge-reflection-" + java.util.UUID.randomUUID();
+    var local = io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor()
+        .addService(io.grpc.protobuf.services.ProtoReflectionServiceV1.newInstance());
+    builtIn.forEach(local::addService);
+    try {
+      Server server = local.build().start();
+      resources.add(server, server::shutdownNow);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    var channel = io.grpc.inprocess.InProcessChannelBuilder.forName(name).directExecutor().build();
+    resources.add(channel, channel::shutdownNow);
+    return new Reflection(channel, routes.upstreamByService(), identity);
   }
 
   private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
@@ -339,8 +364,8 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /** The services {@link #start} binds, for checking rules before anything is bound. */
-  static final List<ServiceDescriptor> SERVED =
-      List.of(GreeterGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor());
+  static final List<ServiceDescriptor> SERVED = List.of(GreeterGrpc.getServiceDescriptor(),
+      HealthGrpc.getServiceDescriptor(), io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor());
 
   /** The full names of the methods this server serves, as bound. */
   public List<String> servedMethods() {

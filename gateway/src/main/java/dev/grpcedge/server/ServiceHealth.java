@@ -1,13 +1,10 @@
 package dev.grpcedge.server;
 
-import dev.grpcedge.config.RouteConfig;
 import dev.grpcedge.route.Upstream;
 import io.grpc.ConnectivityState;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,16 +17,9 @@ import java.util.Map;
 final class ServiceHealth {
   private ServiceHealth() {}
 
-  static void start(HealthStatusManager health, List<ServerServiceDefinition> builtIn, List<RouteConfig> routes,
-      Map<String, Upstream> upstreams) {
+  static void start(HealthStatusManager health, List<ServerServiceDefinition> builtIn, Map<String, Upstream> routed) {
     for (ServerServiceDefinition service : builtIn) {
       health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
-    }
-    Map<String, Upstream> routed = new LinkedHashMap<>();
-    for (RouteConfig route : routes) {
-      for (String method : route.methods()) {
-        routed.putIfAbsent(MethodDescriptor.extractFullServiceName(method), upstreams.get(route.upstream()));
-      }
     }
     routed.forEach((service, upstream) -> {
       health.setStatus(service, ServingStatus.NOT_SERVING);

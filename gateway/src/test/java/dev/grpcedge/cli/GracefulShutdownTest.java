@@ -82,7 +82,7 @@ class GracefulShutdownTest {
     assertEquals(0, serve.awaitExit(), serve.output());
     // Access lines are written in batches: the drained call's line still reaches stderr, whole, before exit.
     assertEquals(1, serve.output().lines().filter(line -> line.matches(".* INFO  access - peer=/127\\.0\\.0\\.1:\\d+ "
-        + "method=greeter\\.Greeter/LotsOfReplies sub=\\S+ status=OK duration_ms=[\\d.]+ in=1 out=6")).count(),
+        + "method=greeter\\.Greeter/LotsOfReplies sub=\\S+ status=OK duration_ms=[\\d.]+ in=1 out=6 trace_id=[0-9a-f]{32} span_id=[0-9a-f]{16}")).count(),
         serve.output());
   }
 

@@ -43,14 +43,15 @@ class ServeCheckTest {
       assertTrue(r.out().contains("\nlimits   1 per-caller rule(s), buckets in this gateway; connections 100 per IP,"
           + " 10000 in all\n"), r.out());
       assertTrue(r.out().contains("""
-          METHOD                           TOKEN       SCOPES  CLIENT CERT  RULE
-          greeter.Greeter/SayHello         required    greet   -            auth.rules[0]
-          greeter.Greeter/SayHelloAgain    required    greet   -            auth.rules[0]
-          greeter.Greeter/LotsOfReplies    required    greet   -            auth.rules[0]
-          greeter.Greeter/LotsOfGreetings  required    greet   -            auth.rules[0]
-          greeter.Greeter/BidiHello        required    greet   -            auth.rules[0]
-          grpc.health.v1.Health/Check      not needed  -       -            auth.rules[1]
-          grpc.health.v1.Health/Watch      not needed  -       -            auth.rules[1]
+          METHOD                                                    TOKEN       SCOPES  CLIENT CERT  RULE
+          greeter.Greeter/SayHello                                  required    greet   -            auth.rules[0]
+          greeter.Greeter/SayHelloAgain                             required    greet   -            auth.rules[0]
+          greeter.Greeter/LotsOfReplies                             required    greet   -            auth.rules[0]
+          greeter.Greeter/LotsOfGreetings                           required    greet   -            auth.rules[0]
+          greeter.Greeter/BidiHello                                 required    greet   -            auth.rules[0]
+          grpc.health.v1.Health/Check                               not needed  -       -            auth.rules[1]
+          grpc.health.v1.Health/Watch                               not needed  -       -            auth.rules[1]
+          grpc.reflection.v1.ServerReflection/ServerReflectionInfo  required    -       -            none (any valid token)
           """), r.out());
     }
   }
@@ -58,7 +59,7 @@ class ServeCheckTest {
   @Test
   void aConfigThatWeakensTheEdgeIsRefusedAndAnAcceptedRiskIsShown() throws Exception {
     String allPublic = """
-            - methods: ["greeter.Greeter/*", "grpc.health.v1.Health/*"]
+            - methods: ["greeter.Greeter/*", "grpc.health.v1.Health/*", "grpc.reflection.v1.ServerReflection/*"]
               public: true
         """;
     ConsoleCapture.Result refused = check(config(allPublic));
@@ -81,11 +82,12 @@ class ServeCheckTest {
               scopes: [greet]
         """));
     assertEquals(0, r.exitCode(), r.err());
-    assertTrue(r.out().contains("grpc.health.v1.Health/Check      required  -       -            none (any valid"
-        + " token)\n"), r.out());
+    assertTrue(r.out().contains("grpc.health.v1.Health/Check                               required  -       -"
+        + "            none (any valid token)\n"), r.out());
     assertTrue(r.out().contains("\nNo rule names greeter.Greeter/SayHelloAgain, greeter.Greeter/LotsOfReplies,"
         + " greeter.Greeter/LotsOfGreetings, greeter.Greeter/BidiHello, grpc.health.v1.Health/Check,"
-        + " grpc.health.v1.Health/Watch: a valid token with any scope may call them"), r.out());
+        + " grpc.health.v1.Health/Watch, grpc.reflection.v1.ServerReflection/ServerReflectionInfo: a valid token with"
+        + " any scope may call them"), r.out());
   }
 
   @Test

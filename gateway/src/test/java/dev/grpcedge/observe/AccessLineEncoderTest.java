@@ -51,6 +51,18 @@ class AccessLineEncoderTest {
   }
 
   @Test
+  void jsonLinesAreTheObjectAloneOnTheirLine() {
+    AccessLineEncoder encoder = new AccessLineEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    encoder.setMessageOnly(true);
+    String object = "{\"time\":\"2026-12-06T04:00:00.000Z\",\"sub\":\"José\"}";
+    LoggingEvent event = new LoggingEvent(getClass().getName(), context.getLogger("grpc-edge.access"), Level.INFO,
+        object, null, null);
+    assertEquals(object + "\n", new String(encoder.encode(event), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void linesEncodedFromManyThreadsAtOnceComeOutWhole() throws Exception {
     AccessLineEncoder encoder = new AccessLineEncoder();
     encoder.setContext(context);

@@ -69,7 +69,7 @@ class AccessLogTest {
     String token = gateway.token("greet");
     gateway.blockingStub(token).sayHello(ALICE);
     String line = awaitLine("greeter.Greeter/SayHello");
-    assertTrue(line.matches("peer=/127\\.0\\.0\\.1:\\d+ method=greeter\\.Greeter/SayHello sub=alice status=OK duration_ms=\\d+\\.\\d\\d in=1 out=1"), line);
+    assertTrue(line.matches("peer=/127\\.0\\.0\\.1:\\d+ method=greeter\\.Greeter/SayHello sub=alice status=OK duration_ms=\\d+\\.\\d\\d in=1 out=1 trace_id=[0-9a-f]{32} span_id=[0-9a-f]{16}"), line);
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A gateway whose every served method is public refuses to start until the config says that is meant. */
 class PublicEverythingRiskTest {
   private static final String ALL_PUBLIC = """
-          - methods: ["greeter.Greeter/*", "grpc.health.v1.Health/*"]
+          - methods: ["greeter.Greeter/*", "grpc.health.v1.Health/*", "grpc.reflection.v1.ServerReflection/*"]
             public: true
       """;
 

@@ -34,8 +34,8 @@ class ServedMethodsTest {
     try (LogCapture log = LogCapture.of(GatewayServer.class);
         TestGateway gateway = TestGateway.in(dir).rules(rules).start()) {
       String line = log.await("no auth rule names", 5);
-      assertEquals("INFO no auth rule names these methods: grpc.health.v1.Health/Check, grpc.health.v1.Health/Watch"
-          + " need a valid token with any scope", line);
+      assertEquals("INFO no auth rule names these methods: grpc.health.v1.Health/Check, grpc.health.v1.Health/Watch,"
+          + " grpc.reflection.v1.ServerReflection/ServerReflectionInfo need a valid token with any scope", line);
       assertTrue(gateway.port() > 0);
     }
   }

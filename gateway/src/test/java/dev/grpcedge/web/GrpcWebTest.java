@@ -140,7 +140,7 @@ class GrpcWebTest {
           .getMessage());
       String line = access.await("method=greeter.Greeter/SayHelloAgain", 5);
       assertTrue(line.matches("INFO peer=/127\\.0\\.0\\.1:\\d+ method=greeter\\.Greeter/SayHelloAgain sub=alice"
-          + " status=OK duration_ms=\\d+\\.\\d\\d in=1 out=1 protocol=grpc-web origin=https://app\\.example"), line);
+          + " status=OK duration_ms=\\d+\\.\\d\\d in=1 out=1 trace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} protocol=grpc-web origin=https://app\\.example"), line);
       assertFalse(line.contains(token.split("\\.")[2]), line);
     }
   }
