@@ -190,4 +190,14 @@ public final class JwtVerifier {
         new IssuerClaimsVerifier(issuer.issuer(), issuer.audiences(), config.clockSkew(), clock));
     return processor;
   }
+
+  /** Calls whose token was found in the token cache, since start (0 with the cache off). */
+  public long tokenCacheHits() {
+    return cache == null ? 0 : cache.hits();
+  }
+
+  /** Tokens in the token cache now. */
+  public long tokenCacheSize() {
+    return cache == null ? 0 : cache.size();
+  }
 }

@@ -37,6 +37,9 @@ final class ProviderJwksSource implements JWKSetSource<SecurityContext> {
   private final Object stateLock = new Object();
   private volatile JWKSet lastGood;
   private volatile boolean lastFetchFailed;
+  private final java.util.concurrent.atomic.AtomicLong fetches = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failedFetches = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long lastGoodMillis;
   private Set<String> lastThumbprints; // guarded by stateLock
 
   /** @param fixedUrl the JWKS URL, or null to find it by OIDC discovery from {@code issuer} */
@@ -66,6 +69,11 @@ final class ProviderJwksSource implements JWKSetSource<SecurityContext> {
   }
 
   /** The last key set fetched, or null when no fetch has succeeded yet. */
+  /** Fetches that brought a key set, fetches that failed, and when the last good one came (0: never). */
+  long[] fetchCounts() {
+    return new long[] {fetches.get(), failedFetches.get(), lastGoodMillis};
+  }
+
   JWKSet lastGood() {
     return lastGood;
   }
@@ -93,10 +101,13 @@ final class ProviderJwksSource implements JWKSetSource<SecurityContext> {
 
   private void failed(KeySourceException e) {
     lastFetchFailed = true;
+    failedFetches.incrementAndGet();
     log.warn("issuer {}: cannot fetch signing keys: {}", issuer, e.getMessage());
   }
 
   private void succeeded(JWKSet set) {
+    fetches.incrementAndGet();
+    lastGoodMillis = System.currentTimeMillis();
     Set<String> thumbprints = thumbprints(set);
     boolean changed;
     synchronized (stateLock) {

@@ -57,6 +57,21 @@ public final class RemoteKeySource implements JWKSource<SecurityContext>, Closea
     return chain.get(new JWKSelector(new JWKMatcher.Builder().build()), null).size();
   }
 
+  /** Key-set fetches that succeeded, since start. */
+  public long fetches() {
+    return provider.fetchCounts()[0];
+  }
+
+  /** Key-set fetches that failed, since start. */
+  public long failedFetches() {
+    return provider.fetchCounts()[1];
+  }
+
+  /** When the key set in use was fetched (Unix milliseconds), or 0 before the first good fetch. */
+  public long lastGoodMillis() {
+    return provider.fetchCounts()[2];
+  }
+
   /** Runs {@code listener} whenever a fetch brings a key set different from the previous one. */
   public void onKeySetChange(Runnable listener) {
     provider.onKeySetChange(listener);

@@ -25,6 +25,7 @@ final class TokenCache {
   private final Clock clock;
   // Bumped on every key-set change; a verification that raced with one is not cached.
   private final AtomicLong generation = new AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
 
   private TokenCache(Cache<String, Principal> cache, Duration skew, Clock clock) {
     this.cache = cache;
@@ -63,7 +64,18 @@ final class TokenCache {
       cache.invalidate(key);
       return null;
     }
+    if (principal != null) {
+      hits.increment();
+    }
     return principal;
+  }
+
+  long hits() {
+    return hits.sum();
+  }
+
+  long size() {
+    return cache.estimatedSize();
   }
 
   /**

@@ -122,6 +122,12 @@ public final class GatewayMetrics implements CallOutcomes, AutoCloseable {
     meter.counterBuilder(name).setDescription(description).buildWithCallback(read::accept);
   }
 
+  /** Two labels, from fixed sets or the config. */
+  public Attributes labels(String key1, String value1, String key2, String value2) {
+    return attributes.computeIfAbsent(key1 + '=' + value1 + ',' + key2 + '=' + value2,
+        k -> Attributes.of(AttributeKey.stringKey(key1), value1, AttributeKey.stringKey(key2), value2));
+  }
+
   /** One label, from a fixed set or the config, as attributes (made once per value). */
   public Attributes label(String key, String value) {
     return attributes(AttributeKey.stringKey(key), value);

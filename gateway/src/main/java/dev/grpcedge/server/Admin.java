@@ -1,5 +1,8 @@
 package dev.grpcedge.server;
 
+import dev.grpcedge.auth.IssuerKeys;
+import dev.grpcedge.auth.JwtVerifier;
+import dev.grpcedge.auth.RemoteKeySource;
 import dev.grpcedge.config.GatewayConfig;
 import dev.grpcedge.defence.ConnectionGuard;
 import dev.grpcedge.defence.DefenceLog;
@@ -27,8 +30,30 @@ record Admin(GatewayMetrics metrics, HTTPServer listener, Server health) impleme
 
   /** Registers what the gateway's parts count, then binds {@code admin.listen}. */
   static Admin start(GatewayConfig config, GatewayMetrics metrics, HealthStatusManager health,
-      ConnectionGuard connections, DefenceLog defences, CertificateReloader tls, Map<String, Upstream> upstreams)
-      throws IOException {
+      ConnectionGuard connections, DefenceLog defences, CertificateReloader tls, Map<String, Upstream> upstreams,
+      IssuerKeys keys, JwtVerifier verifier) throws IOException {
+    // The issuers' remote key sets (jwks_url or discovery); a jwks_file issuer has no fetches to count.
+    Map<String, RemoteKeySource> remote = new java.util.TreeMap<>();
+    keys.byIssuer().forEach((issuer, source) -> {
+      if (source instanceof RemoteKeySource r) {
+        remote.put(issuer, r);
+      }
+    });
+    metrics.counter("grpc_edge.keys.fetches", "Key-set fetches from each issuer's identity provider, by result", m ->
+        remote.forEach((issuer, r) -> {
+          m.record(r.fetches(), metrics.labels("issuer", issuer, "result", "ok"));
+          m.record(r.failedFetches(), metrics.labels("issuer", issuer, "result", "failed"));
+        }));
+    metrics.gauge("grpc_edge.keys.age", "How long ago each issuer's key set in use was fetched", "s", m ->
+        remote.forEach((issuer, r) -> {
+          if (r.lastGoodMillis() > 0) {
+            m.record((System.currentTimeMillis() - r.lastGoodMillis()) / 1000, metrics.label("issuer", issuer));
+          }
+        }));
+    metrics.counter("grpc_edge.token_cache.hits", "Calls whose token was found already verified in the token cache",
+        m -> m.record(verifier.tokenCacheHits()));
+    metrics.gauge("grpc_edge.token_cache.size", "Verified tokens in the token cache", "{token}",
+        m -> m.record(verifier.tokenCacheSize()));
     metrics.gauge("grpc_edge.connections.open", "Connections held now, on the gRPC and web listeners", "{connection}",
         m -> m.record(connections.open()));
     metrics.gauge("grpc_edge.tls.certificate.expiry", "When the serving certificate expires (Unix time)", "s",

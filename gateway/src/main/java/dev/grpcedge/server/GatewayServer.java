@@ -227,7 +227,7 @@ public final class GatewayServer implements AutoCloseable {
     Admin admin = null;
     if (metrics != null) {
       try {
-        admin = Admin.start(config, metrics, health, connections, defenceLog, tls, upstreams);
+        admin = Admin.start(config, metrics, health, connections, defenceLog, tls, upstreams, keys, verifier);
       } catch (IOException e) {
         throw new UncheckedIOException(bindFailure(config.admin().listen(), e), e);
       }

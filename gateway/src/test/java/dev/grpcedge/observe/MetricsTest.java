@@ -107,6 +107,32 @@ class MetricsTest {
     }
   }
 
+  @Test
+  void keySetFetchesAndTheTokenCacheAreCounted() throws Exception {
+    Subprocess.requireTool(Subprocess.succeeds(List.of(PARSER_PYTHON, "-c", "import prometheus_client"), dir),
+        PARSER_PYTHON + " with prometheus_client is missing: apt-get install python3-prometheus-client");
+    dev.grpcedge.auth.TestIssuer keys = dev.grpcedge.auth.TestIssuer.create("unused", TestGateway.AUDIENCE);
+    try (dev.grpcedge.auth.JwksServer provider = dev.grpcedge.auth.JwksServer.start("/realms/m")
+            .serve(keys.publicJwks());
+        TestGateway gateway = TestGateway.in(dir).extraIssuers(provider.issuerYaml("{}"))
+            .routing("admin:\n  listen: 127.0.0.1:0\n").start()) {
+      String token = keys.token().iss(provider.issuer()).sub("carol").scopes("greet").sign();
+      HelloRequest hello = HelloRequest.newBuilder().setName("K").build();
+      // Two connections: the first verifies the token and caches it, the second finds it in the cache.
+      gateway.blockingStub(token).sayHello(hello);
+      gateway.blockingStub(token).sayHello(hello);
+      List<Sample> samples = scrape(gateway.server().adminPort());
+      Map<String, String> ok = Map.of("issuer", provider.issuer(), "result", "ok");
+      assertTrue(value(samples, "grpc_edge_keys_fetches_total", ok) >= 1, samples.toString());
+      assertEquals(0, value(samples, "grpc_edge_keys_fetches_total",
+          Map.of("issuer", provider.issuer(), "result", "failed")));
+      assertTrue(value(samples, "grpc_edge_keys_age_seconds", Map.of("issuer", provider.issuer())) >= 0);
+      assertTrue(samples.stream().anyMatch(x -> x.name().equals("grpc_edge_keys_age_seconds")), "key-set age");
+      assertEquals(1, value(samples, "grpc_edge_token_cache_hits_total", Map.of()));
+      assertEquals(1, value(samples, "grpc_edge_token_cache_size", Map.of()));
+    }
+  }
+
   private static void refused(org.junit.jupiter.api.function.Executable call) {
     assertThrows(StatusRuntimeException.class, call);
   }
