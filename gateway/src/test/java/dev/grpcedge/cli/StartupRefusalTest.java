@@ -89,7 +89,7 @@ class StartupRefusalTest {
   void ruleForAServiceNotServedListsWhatIsServed() throws Exception {
     Files.writeString(config, Files.readString(config).replace("greeter.Greeter/*", "billing.Invoices/*"));
     assertEquals("grpc-edge: cannot start: " + config + ": auth.rules[0].methods[0]: billing.Invoices/* matches no"
-        + " served method; served: greeter.Greeter/*, grpc.health.v1.Health/*", refusal().strip());
+        + " served method; served: greeter.Greeter/*, grpc.health.v1.Health/*, grpc.reflection.v1.ServerReflection/*", refusal().strip());
   }
 
   @Test

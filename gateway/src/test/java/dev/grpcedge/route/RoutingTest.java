@@ -208,6 +208,16 @@ class RoutingTest {
   }
 
   @Test
+  void aDnsTargetIsResolvedByGrpcJava() throws Exception {
+    int a = upstream();
+    try (TestGateway gateway = gateway("\"dns:///localhost:" + a + "\"")) {
+      assertEquals("Hello, N!", gateway.blockingStub(gateway.token("greet"))
+          .sayHello(HelloRequest.newBuilder().setName("N").build()).getMessage());
+      assertEquals(1, callsByPort.get(a).get());
+    }
+  }
+
+  @Test
   void aCallerThatCancelsCancelsTheUpstreamCall() throws Exception {
     int a = upstream();
     try (TestGateway gateway = gateway("\"127.0.0.1:" + a + "\"")) {
