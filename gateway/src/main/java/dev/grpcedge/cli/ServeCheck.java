@@ -27,7 +27,7 @@ final class ServeCheck {
 
   /** Checks {@code cfg} (read from {@code file}) and prints the report; throws on the first problem. */
   static void run(GatewayConfig cfg, Path file, PrintStream out) {
-    List<MethodAccess> access = GatewayServer.methodAccess(cfg);
+    List<MethodAccess> access = dev.grpcedge.server.ServedMethods.access(cfg);
     SslProvider provider = TlsContexts.provider(cfg.tls());
     CertificateReloader tls = CertificateReloader.create(cfg.tls(), provider);
     CertificateStatus cert = tls.status();

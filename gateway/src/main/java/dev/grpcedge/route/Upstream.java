@@ -140,10 +140,23 @@ public final class Upstream implements AutoCloseable {
           "initialBackoff", seconds(config.retry().initialBackoff()),
           "maxBackoff", seconds(config.retry().maxBackoff()),
           "backoffMultiplier", 2.0,
-          "retryableStatusCodes", List.copyOf(config.retry().codes())));
+          "retryableStatusCodes", retryable(config.retry().codes())));
     }
     sc.put("methodConfig", List.of(method));
     return sc;
+  }
+
+  /**
+   * The codes grpc-java retries. A backend that stops resets its calls in flight with CANCEL, which grpc-java reports
+   * as CANCELLED; the gateway tells the caller UNAVAILABLE ("went away"), and retries it as UNAVAILABLE too. A
+   * caller's own cancel is never retried: grpc-java does not retry a call its client cancelled.
+   */
+  static List<String> retryable(java.util.Set<String> codes) {
+    java.util.Set<String> out = new java.util.TreeSet<>(codes);
+    if (codes.contains("UNAVAILABLE")) {
+      out.add("CANCELLED");
+    }
+    return List.copyOf(out);
   }
 
   private static String seconds(Duration d) {

@@ -11,23 +11,18 @@ import dev.grpcedge.auth.RuleCoverage;
 import dev.grpcedge.auth.StreamExpiryInterceptor;
 import dev.grpcedge.config.Durations;
 import dev.grpcedge.config.GatewayConfig;
-import dev.grpcedge.config.Http2Limits;
 import dev.grpcedge.config.LimitsConfig;
 import dev.grpcedge.defence.ConnectionGuard;
 import dev.grpcedge.defence.DefenceLog;
 import dev.grpcedge.defence.GuardedTls;
-import dev.grpcedge.config.ListenAddress;
-import dev.grpcedge.config.SecurityConfig;
 import dev.grpcedge.greeter.GreeterService;
 import dev.grpcedge.limits.Buckets;
 import dev.grpcedge.limits.CallerLimiter;
-import dev.grpcedge.greeter.proto.GreeterGrpc;
 import dev.grpcedge.observe.AccessLogInterceptor;
 import dev.grpcedge.observe.AccessLogWriter;
 import dev.grpcedge.observe.CallOutcomes;
 import dev.grpcedge.observe.GatewayMetrics;
 import dev.grpcedge.route.IdentityTokens;
-import dev.grpcedge.route.Reflection;
 import dev.grpcedge.route.RouteRegistry;
 import dev.grpcedge.route.SigningKeys;
 import dev.grpcedge.route.Upstream;
@@ -39,8 +34,6 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerTransportFilter;
-import io.grpc.ServiceDescriptor;
-import io.grpc.health.v1.HealthGrpc;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -106,7 +99,7 @@ public final class GatewayServer implements AutoCloseable {
   public static GatewayServer start(GatewayConfig config) {
     // Before anything is opened: a rule that matches nothing is a typo that would silently drop its scopes, and
     // a config that leaves every method open must say it means it.
-    List<RuleCoverage.MethodAccess> access = methodAccess(config);
+    List<RuleCoverage.MethodAccess> access = ServedMethods.access(config);
     List<String> uncovered = RuleCoverage.uncovered(access);
     Resources resources = new Resources();
     try {
@@ -163,7 +156,7 @@ public final class GatewayServer implements AutoCloseable {
     List<ServerTransportFilter> transportFilters =
         List.of(new PeerCertificates(), AccessLogInterceptor.connectionFilter(), LastToken.filter());
     transportFilters.forEach(builder::addTransportFilter);
-    applyLimits(builder, config.limits());
+    TransportLimits.apply(builder, config.limits());
     // Runs first to last: access log -> authentication -> caller limits -> authorization -> stream expiry ->
     // service. Limits come after authentication, which names the caller, and before anything else is spent.
     // With an admin listener, the access log's record of each call is read by the metrics too.
@@ -201,14 +194,14 @@ public final class GatewayServer implements AutoCloseable {
         services.add(service);
       }
     }
-    services.add(reflection(services, routes, identity, resources).bindService());
+    services.add(ReflectionServer.start(services, routes, identity, resources).bindService());
     services.forEach(builder::addService);
     builder.fallbackHandlerRegistry(routes);
     Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
-      throw new UncheckedIOException(bindFailure(config.listen(), e), e);
+      throw new UncheckedIOException(BindFailures.describe(config.listen(), e), e);
     }
     resources.add(server, () -> {
       server.shutdownNow();
@@ -219,7 +212,7 @@ public final class GatewayServer implements AutoCloseable {
       web = Web.start(config, tls, services, chain, routes, transportFilters, connections, defenceLog,
           identityKeys == null ? Map.of() : Map.of(JWKS_PATH, identityKeys::jwksJson));
     } catch (IOException e) {
-      throw new UncheckedIOException(bindFailure(config.web().listen(), e), e);
+      throw new UncheckedIOException(BindFailures.describe(config.web().listen(), e), e);
     }
     if (web != null) {
       resources.add(web, web::close);
@@ -229,7 +222,7 @@ public final class GatewayServer implements AutoCloseable {
       try {
         admin = Admin.start(config, metrics, health, connections, defenceLog, tls, upstreams, keys, verifier);
       } catch (IOException e) {
-        throw new UncheckedIOException(bindFailure(config.admin().listen(), e), e);
+        throw new UncheckedIOException(BindFailures.describe(config.admin().listen(), e), e);
       }
       resources.add(admin, admin::close);
     }
@@ -269,103 +262,6 @@ public final class GatewayServer implements AutoCloseable {
     return new GatewayServer(server, health, greeter, config.shutdownGrace(), tls, web, admin, limiter, connections,
         resources);
   }
-
-  /**
-   * Reflection for what this gateway serves: grpc-java's own service, on an in-process server of the built-in
-   * services, answers for them; the upstreams answer for routed ones.
-   */
-  private static Reflection reflection(List<ServerServiceDefinition> builtIn, RouteRegistry routes,
-      IdentityTokens identity, Resources resources) {
-    String name = "grpc-edge-reflection-" + java.util.UUID.randomUUID();
-    var local = io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor()
-        .addService(io.grpc.protobuf.services.ProtoReflectionServiceV1.newInstance());
-    builtIn.forEach(local::addService);
-    try {
-      Server server = local.build().start();
-      resources.add(server, server::shutdownNow);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    var channel = io.grpc.inprocess.InProcessChannelBuilder.forName(name).directExecutor().build();
-    resources.add(channel, channel::shutdownNow);
-    return new Reflection(channel, routes.upstreamByService(), identity);
-  }
-
-  private static void applyLimits(NettyServerBuilder builder, LimitsConfig limits) {
-    builder.maxInboundMessageSize(limits.maxInboundMessageBytes())
-        .maxInboundMetadataSize(limits.maxMetadataBytes())
-        .maxConcurrentCallsPerConnection(limits.maxConcurrentStreams())
-        .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
-        .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        // Refuse clients that ping faster than this: a ping flood is a cheap way to burn an edge's CPU.
-        .permitKeepAliveTime(limits.http2().minPingInterval().toMillis(), TimeUnit.MILLISECONDS)
-        .permitKeepAliveWithoutCalls(false);
-    Http2Limits h2 = limits.http2();
-    if (h2.maxResets() > 0) {
-      // Off by default in grpc-java. It counts the resets a client sends and, since 1.76, those the server sends
-      // for a client's malformed frames (MadeYouReset); over the limit, GOAWAY ENHANCE_YOUR_CALM.
-      builder.maxRstFramesPerWindow(h2.maxResets(), (int) Math.max(1, h2.window().toSeconds()));
-    }
-    if (!limits.maxConnectionAge().isZero()) {
-      // grpc-java adds +-10% of jitter, so a fleet's connections do not all go away at once.
-      builder.maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
-          .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /** What a user can act on when the port cannot be bound: grpc-java says only "Failed to bind to address". */
-  static String bindFailure(ListenAddress listen, IOException e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      String m = String.valueOf(c.getMessage());
-      if (c instanceof java.net.BindException && m.contains("in use")) {
-        return "address " + listen + " is already in use (is another gateway running? stop it, or choose another"
-            + " address with --listen or GRPC_EDGE_LISTEN)";
-      }
-      if (c instanceof java.net.BindException && m.contains("assign")) {
-        return "cannot listen on " + listen + ": no network interface of this machine has that address";
-      }
-      if (c instanceof java.net.BindException && m.contains("denied")) {
-        return "cannot listen on " + listen + ": permission denied (ports below 1024 need privileges)";
-      }
-    }
-    return "cannot listen on " + listen + ": " + e.getMessage();
-  }
-
-  /**
-   * Every method the gateway serves, with what the config's rules require of its callers.
-   *
-   * @throws dev.grpcedge.config.ConfigException when a rule's pattern matches no served method, or when every
- *     served method is public and {@code security.accept_risks} does not say that is meant
-   */
-  public static List<RuleCoverage.MethodAccess> methodAccess(GatewayConfig config) {
-    List<String> routed = config.routes().stream().flatMap(r -> r.methods().stream()).toList();
-    List<ServiceDescriptor> builtIn = SERVED.stream()
-        .filter(s -> !routed.contains(s.getName() + "/*")).toList();
-    for (int i = 0; i < config.routes().size(); i++) {
-      List<String> methods = config.routes().get(i).methods();
-      for (int j = 0; j < methods.size(); j++) {
-        String service = io.grpc.MethodDescriptor.extractFullServiceName(methods.get(j));
-        if (service.equals(HealthGrpc.SERVICE_NAME)) {
-          throw new dev.grpcedge.config.ConfigException("routes[" + i + "].methods[" + j + "]", "the gateway's own"
-              + " health service cannot be routed");
-        }
-        if (!methods.get(j).endsWith("/*") && SERVED.stream().anyMatch(s -> s.getName().equals(service))) {
-          throw new dev.grpcedge.config.ConfigException("routes[" + i + "].methods[" + j + "]", methods.get(j)
-              + " is one method of a built-in service; route the whole service (" + service + "/*)");
-        }
-      }
-    }
-    List<RuleCoverage.MethodAccess> access = RuleCoverage.check(config.auth().rules(), builtIn, routed);
-    if (access.stream().allMatch(a -> a.requirement().isPublic())
-        && !config.security().acceptedRisks().contains(SecurityConfig.Risk.PUBLIC_METHODS)) {
-      throw SecurityConfig.Risk.PUBLIC_METHODS.refusal("auth.rules", "public: true on every served method");
-    }
-    return access;
-  }
-
-  /** The services {@link #start} binds, for checking rules before anything is bound. */
-  static final List<ServiceDescriptor> SERVED = List.of(GreeterGrpc.getServiceDescriptor(),
-      HealthGrpc.getServiceDescriptor(), io.grpc.reflection.v1.ServerReflectionGrpc.getServiceDescriptor());
 
   /** The full names of the methods this server serves, as bound. */
   public List<String> servedMethods() {

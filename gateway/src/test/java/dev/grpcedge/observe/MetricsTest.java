@@ -16,8 +16,6 @@ import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +41,8 @@ class MetricsTest {
 
   private static final MethodDescriptor<byte[], byte[]> UNKNOWN = MethodDescriptor.<byte[], byte[]>newBuilder()
       .setFullMethodName("secret.Admin/DropTables").setType(MethodDescriptor.MethodType.UNARY)
-      .setRequestMarshaller(Raw.INSTANCE).setResponseMarshaller(Raw.INSTANCE).build();
+      .setRequestMarshaller(dev.grpcedge.route.Bytes.INSTANCE).setResponseMarshaller(dev.grpcedge.route.Bytes.INSTANCE)
+      .build();
 
   @Test
   void knownTrafficIsCountedExactlyWithBoundedLabels() throws Exception {
@@ -169,24 +168,5 @@ class MetricsTest {
     return samples.stream().filter(s -> s.name().equals(name))
         .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
         .mapToDouble(Sample::value).sum();
-  }
-
-  /** Bytes as they are. */
-  private enum Raw implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
   }
 }

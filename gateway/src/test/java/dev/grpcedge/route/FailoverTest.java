@@ -53,6 +53,14 @@ class FailoverTest {
   }
 
   private Backend backend() throws Exception {
+    return backend(0);
+  }
+
+  /**
+   * A backend that holds each unary call {@code delayMillis} before answering (calls in flight when it dies), or,
+   * with -1, fails every Greeter call with UNAVAILABLE while its health stays SERVING.
+   */
+  private Backend backend(long delayMillis) throws Exception {
     AtomicInteger calls = new AtomicInteger();
     HealthStatusManager health = new HealthStatusManager();
     GreeterService greeter = new GreeterService(scheduler);
@@ -61,6 +69,17 @@ class FailoverTest {
       public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
           ServerCallHandler<ReqT, RespT> next) {
         calls.incrementAndGet();
+        if (delayMillis < 0) {
+          call.close(Status.UNAVAILABLE.withDescription("out of order"), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        if (delayMillis > 0 && call.getMethodDescriptor().getType() == io.grpc.MethodDescriptor.MethodType.UNARY) {
+          try {
+            Thread.sleep(delayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         return next.startCall(call, headers);
       }
     };
@@ -152,22 +171,8 @@ class FailoverTest {
   void aBackendWhoseCallsFailIsEjectedAndRetriesHideItsFailures() throws Exception {
     backend();
     backend();
-    Backend sick = backend();
     // Up and SERVING, yet every call it gets fails: only outlier detection can see it.
-    int port = sick.port();
-    sick.server().shutdownNow().awaitTermination();
-    Server failing = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        .addService(ServerInterceptors.intercept(sick.greeter(), new ServerInterceptor() {
-          @Override
-          public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata h,
-              ServerCallHandler<ReqT, RespT> next) {
-            sick.calls().incrementAndGet();
-            call.close(Status.UNAVAILABLE.withDescription("out of order"), new Metadata());
-            return new ServerCall.Listener<>() {};
-          }
-        }))
-        .addService(sick.health().getHealthService())
-        .build().start();
+    Backend sick = backend(-1);
     try (TestGateway gateway = gateway("""
             retry: {max_attempts: 3, initial_backoff: 10ms, max_backoff: 50ms, codes: [UNAVAILABLE]}
             outlier_detection: {interval: 200ms, base_ejection_time: 1m, request_volume: 5, minimum_hosts: 3}
@@ -183,8 +188,6 @@ class FailoverTest {
         assertEquals("Hello, o!", stub.sayHello(hello("o")).getMessage());
       }
       assertEquals(before, sick.calls().get(), "an ejected backend got new calls");
-    } finally {
-      failing.shutdownNow();
     }
   }
 
@@ -192,7 +195,8 @@ class FailoverTest {
   void oneOfThreeBackendsKilledUnderLoadFailsNoRetriedUnaryCallAndEndsItsStreams() throws Exception {
     backend();
     backend();
-    Backend doomed = backend();
+    // Slow to answer, so that unary calls are in flight on it when it dies: they must be retried elsewhere.
+    Backend doomed = backend(100);
     try (TestGateway gateway = gateway("""
             retry: {max_attempts: 3, initial_backoff: 10ms, max_backoff: 100ms, codes: [UNAVAILABLE]}
         """)) {

@@ -18,7 +18,7 @@ class ServedMethodsTest {
   @Test
   void rulesAreCheckedAgainstExactlyTheMethodsTheServerBinds() {
     try (TestGateway gateway = TestGateway.in(dir).start()) {
-      var access = GatewayServer.methodAccess(ConfigLoader.load(gateway.configFile()));
+      var access = ServedMethods.access(ConfigLoader.load(gateway.configFile()));
       assertEquals(java.util.Set.copyOf(gateway.server().servedMethods()),
           java.util.Set.copyOf(access.stream().map(RuleCoverage.MethodAccess::method).toList()));
       assertEquals(gateway.server().servedMethods().size(), access.size());
